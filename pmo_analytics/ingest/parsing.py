@@ -1,0 +1,102 @@
+"""Value parsers: one column of cell texts in, one typed column out, conventions decided per column.
+
+Input is a Series of cell texts as the reader gives them (str dtype, NA for empty): Excel date cells
+as "2026-03-15 00:00:00", number cells as "1234.5", booleans as "true", typed text as typed. Every
+parser returns a :class:`Parsed` with the values (same index), a flag per row that was non-empty but
+unreadable, and the convention it chose for the import report ("day-first dates (15-03-2026)").
+
+Parsers work over whole columns (pyarrow kernels on the column's distinct texts), never row by row.
+The kinds are those of :data:`pmo_analytics.schema.Kind`; dates, numbers and risk scales live in
+parsing_dates, parsing_numbers and parsing_levels.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+
+from pmo_analytics import schema
+from pmo_analytics.ingest.parsing_base import Parsed, distinct, replace
+from pmo_analytics.ingest.parsing_dates import parse_dates, parse_period_header
+from pmo_analytics.ingest.parsing_levels import (
+    level_to_probability,
+    parse_level,
+    parse_probability,
+    probability_to_level,
+)
+from pmo_analytics.ingest.parsing_numbers import parse_amounts, parse_numbers, parse_percent
+
+__all__ = [
+    "Parsed",
+    "level_to_probability",
+    "parse_amounts",
+    "parse_column",
+    "parse_dates",
+    "parse_enum",
+    "parse_id",
+    "parse_level",
+    "parse_numbers",
+    "parse_percent",
+    "parse_period_header",
+    "parse_probability",
+    "parse_text",
+    "probability_to_level",
+]
+
+
+def parse_text(s: pd.Series) -> Parsed:
+    """Text cells, stripped; "" and whitespace-only -> NA. One entry per input row. Never invalid."""
+    cells = distinct(s, placeholders=False)
+    return cells.result(cells.texts)
+
+
+def parse_id(s: pd.Series) -> Parsed:
+    """Key cells as text: stripped, "1001.0" (a number cell read as float) -> "1001". One entry per input row.
+
+    A placeholder ("-", "n.v.t.") is empty, so a row keyed by it counts as missing its key.
+    """
+    cells = distinct(s)
+    return cells.result(replace(cells.texts, r"^(-?\d+)\.0+$", r"\1"))
+
+
+def enum_lookup(values: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Normalised word -> canonical value; the canonical name itself counts ("on_hold" <- "On hold")."""
+    words: dict[str, str] = {}
+    for canonical, synonyms in values.items():
+        for word in (canonical, *synonyms):
+            words.setdefault(schema.normalise_value(word), canonical)
+    return words
+
+
+def parse_enum(s: pd.Series, values: dict[str, tuple[str, ...]]) -> Parsed:
+    """Cells -> the canonical value whose synonyms hold them ("Lopend" -> "active"); unknown words invalid.
+
+    One entry per input row. Loops over the column's distinct words only (a status column has a handful).
+    """
+    cells = distinct(s)
+    words = enum_lookup(values)
+    found = [words.get(schema.normalise_value(text)) for text in cells.texts.to_pylist()]
+    return cells.result(pa.array(found, pa.large_string()))
+
+
+def parse_column(s: pd.Series, column: schema.Column, *, multiplier: float = 1.0) -> Parsed:
+    """Parse one column by its contract kind; ``multiplier`` (k€ headers) applies to amounts only."""
+    if column.kind == "id":
+        return parse_id(s)
+    if column.kind == "text":
+        return parse_text(s)
+    if column.kind == "date":
+        return parse_dates(s)
+    if column.kind == "amount":
+        return parse_amounts(s, multiplier=multiplier)
+    if column.kind == "number":
+        return parse_numbers(s)
+    if column.kind == "percent":
+        return parse_percent(s)
+    if column.kind == "probability":
+        return parse_probability(s)
+    if column.kind == "level":
+        return parse_level(s)
+    if column.kind == "enum":
+        return parse_enum(s, column.values)
+    raise ValueError(f"{column.name}: unknown kind {column.kind!r}")

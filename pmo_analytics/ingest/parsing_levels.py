@@ -1,0 +1,125 @@
+"""Risk scales: probabilities (0-1) and levels (1-5), from numbers, percentages and words.
+
+Low/Medium/High and Laag/Middel/Hoog are levels 1/3/5; a column that also uses a "very"/"zeer" word
+is on the five-word scale (Very low 1, Low 2, Medium 3, High 4, Very high 5). Risk-matrix words
+(Rare ... Almost certain, Insignificant ... Severe) always name their own level. Levels map to
+probabilities as the midpoints of five equal bands: 1 -> 0.1, 2 -> 0.3, ... 5 -> 0.9.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from pmo_analytics.ingest.parsing_base import Parsed, distinct, extract, lookup, replace, to_float
+from pmo_analytics.ingest.parsing_numbers import ASSUMED, read_numbers, separator_label
+
+LOW_WORDS = ("low", "laag", "l", "klein", "gering", "small", "lo")
+MEDIUM_WORDS = ("medium", "med", "mid", "middel", "middle", "gemiddeld", "matig", "m", "average")
+HIGH_WORDS = ("high", "hoog", "h", "groot", "large", "hi")
+VERY_LOW_WORDS = ("very low", "zeer laag", "erg laag", "vl", "zeer klein", "very small", "zeer gering", "extremely low")
+VERY_HIGH_WORDS = ("very high", "zeer hoog", "erg hoog", "vh", "zeer groot", "very large", "extremely high", "extreme")
+
+# Words of the common 5x5 risk matrices: their level does not depend on the column.
+MATRIX_WORDS: dict[str, float] = {
+    **dict.fromkeys(("rare", "zelden", "very unlikely", "zeer onwaarschijnlijk"), 1.0),
+    **dict.fromkeys(("insignificant", "negligible", "verwaarloosbaar"), 1.0),
+    **dict.fromkeys(("unlikely", "onwaarschijnlijk", "minor"), 2.0),
+    **dict.fromkeys(("possible", "mogelijk", "moderate"), 3.0),
+    **dict.fromkeys(("likely", "waarschijnlijk", "major"), 4.0),
+    **dict.fromkeys(("almost certain", "very likely", "zeer waarschijnlijk", "vrijwel zeker"), 5.0),
+    **dict.fromkeys(("severe", "catastrophic", "critical", "kritiek"), 5.0),
+}
+THREE_WORD_SCALE: dict[str, float] = {
+    **dict.fromkeys(LOW_WORDS, 1.0),
+    **dict.fromkeys(MEDIUM_WORDS, 3.0),
+    **dict.fromkeys(HIGH_WORDS, 5.0),
+}
+FIVE_WORD_SCALE: dict[str, float] = {
+    **dict.fromkeys(VERY_LOW_WORDS, 1.0),
+    **dict.fromkeys(LOW_WORDS, 2.0),
+    **dict.fromkeys(MEDIUM_WORDS, 3.0),
+    **dict.fromkeys(HIGH_WORDS, 4.0),
+    **dict.fromkeys(VERY_HIGH_WORDS, 5.0),
+}
+# Level 1..5 -> probability; index 0 and anything else is undefined.
+LEVEL_PROBABILITIES = np.array([np.nan, 0.1, 0.3, 0.5, 0.7, 0.9])
+
+THREE_WORDS = "Low/Medium/High = levels 1/3/5"
+FIVE_WORDS = "five-word scale (Very low = 1, Low = 2, Medium = 3, High = 4, Very high = 5)"
+LEVELS = "levels 1-5 (1 = 0.1, 3 = 0.5, 5 = 0.9)"
+PERCENTAGES = "percentages (35 = 0.35)"
+
+
+def read_level_words(texts: pa.Array, counts: np.ndarray) -> tuple[np.ndarray, str]:
+    """Lower-case texts -> (level per text, NaN where not a level word; the scale used).
+
+    "Hoog" -> 5 (or 4 in a column that also says "Zeer hoog"); "3 - Gemiddeld", "Hoog (4)" -> the digit.
+    """
+    words = replace(replace(texts, r"[\s_\-./]+", " "), r"^ | $")  # "Very-High" -> "very high"
+    present = counts > 0
+    very = ~np.isnan(lookup(words, dict.fromkeys(VERY_LOW_WORDS + VERY_HIGH_WORDS, 1.0))) & present
+    scale = FIVE_WORD_SCALE if very.any() else THREE_WORD_SCALE
+    levels = lookup(words, {**scale, **MATRIX_WORDS})
+    scale_used = (~np.isnan(lookup(words, scale)) & present).any()
+    for pattern in (r"^(?P<n>[1-5])(?:\s*[-.:)=]\s*|\s+)\pL", r"\pL.*\(\s*(?P<n>[1-5])\s*\)$"):
+        digit = to_float(extract(texts, pattern)["n"])  # "3 - gemiddeld", "hoog (4)"
+        levels = np.where(np.isnan(digit), levels, digit)
+    label = (FIVE_WORDS if very.any() else THREE_WORDS) if scale_used else ""
+    return levels, label
+
+
+def level_to_probability(level: pd.Series) -> pd.Series:
+    """Levels 1..5 -> 0.1/0.3/0.5/0.7/0.9 (float64); anything else NaN. Same index."""
+    numbers = pd.to_numeric(level, errors="coerce").astype(float).to_numpy(na_value=np.nan)
+    whole = np.where(np.isin(numbers, [1, 2, 3, 4, 5]), numbers, 0).astype(int)
+    return pd.Series(LEVEL_PROBABILITIES[whole], index=level.index, dtype="float64")
+
+
+def probability_to_level(p: pd.Series) -> pd.Series:
+    """Probabilities 0-1 -> levels (Int8): [0, 0.2] -> 1, (0.2, 0.4] -> 2, ... (0.8, 1] -> 5. Same index."""
+    numbers = pd.to_numeric(p, errors="coerce").astype(float).to_numpy(na_value=np.nan)
+    # 0.6 * 5 = 3.0000000000000004: the tolerance keeps 0.6 in band 3
+    levels = np.clip(np.ceil(numbers * 5 - 1e-9), 1, 5)
+    levels = np.where((numbers >= 0) & (numbers <= 1), levels, np.nan)
+    return pd.Series(levels, index=p.index).astype("Int8")
+
+
+def parse_level(s: pd.Series) -> Parsed:
+    """Levels -> Int8 1-5. One entry per input row. "3", "3.0", "Hoog", "H", "3 - Gemiddeld"; others unreadable."""
+    cells = distinct(s)
+    numbers = read_numbers(cells.lower, cells.counts)
+    levels, label = read_level_words(cells.lower, cells.counts)
+    whole = np.isin(numbers.values, [1, 2, 3, 4, 5])
+    levels = np.where(np.isnan(levels) & whole, numbers.values, levels)
+    return cells.result(levels, label, dtype="Int8")
+
+
+def parse_probability(s: pd.Series) -> Parsed:
+    """Probabilities -> float64 0-1. One entry per input row.
+
+    "0.35" and "35%" -> 0.35. A column whose plain numbers are all whole 1-5 holds levels (3 -> 0.5);
+    otherwise a column with a plain number above 5 holds percentages (35 -> 0.35), and numbers within
+    0-1 are fractions ("1" among 0.3 and 0.4 is certain). Words are levels (Hoog -> 5 -> 0.9).
+    """
+    cells = distinct(s)
+    numbers = read_numbers(cells.lower, cells.counts, percent=True)
+    levels, words_label = read_level_words(cells.lower, cells.counts)
+    values = numbers.values
+    plain = ~numbers.has_percent & ~np.isnan(values) & np.isnan(levels) & (cells.counts > 0)
+    as_levels = bool(plain.any() and np.isin(values[plain], [1, 2, 3, 4, 5]).all())
+    as_percentages = not as_levels and bool((values[plain] > 5).any())
+    if as_levels:
+        read = LEVEL_PROBABILITIES[np.where(np.isin(values, [1, 2, 3, 4, 5]), values, 0).astype(int)]
+    elif as_percentages:
+        read = np.where(values > 1, values / 100, values)  # 35 -> 0.35, 0.4 stays
+    else:
+        read = values
+    read = np.where(numbers.has_percent, values / 100, read)
+    level_read = LEVEL_PROBABILITIES[np.where(np.isnan(levels), 0, levels).astype(int)]
+    read = np.where(np.isnan(levels), read, level_read)
+    read = np.where((read >= 0) & (read <= 1), read, np.nan)
+    label = LEVELS if as_levels else PERCENTAGES if as_percentages else ""
+    separators = separator_label(numbers.separators) if numbers.separators != ASSUMED else ""
+    return cells.result(read, "; ".join(part for part in (label, words_label, separators) if part))
