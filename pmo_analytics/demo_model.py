@@ -158,6 +158,7 @@ class ProjectState:
     """One project as known at the end of one month (a snapshot)."""
 
     status: str  # active / on_hold / completed / cancelled
+    planned_cents: np.ndarray  # per category, to date
     earned_cents: np.ndarray  # per category, to date
     actual_cents: np.ndarray  # per category, to date
     forecast_finish_date: date | None
@@ -170,16 +171,17 @@ def project_state(project: Project, month: int, first_month: int) -> ProjectStat
     """What the PMO knows of ``project`` at the end of ``month`` (``first_month``: the axis start)."""
     as_of = month_end(month)
     cut = month - first_month + 1
+    planned = project.planned_value[:, :cut].sum(axis=1)
     earned = project.earned_value[:, :cut].sum(axis=1)
     actual = project.actual_cost[:, :cut].sum(axis=1)
     forecast = np.zeros_like(project.planned_value)
     worked = np.flatnonzero(project.actual_cost[:, :cut].sum(axis=0))
     last_month = max(project.planned_finish_month, first_month + int(worked[-1]) if worked.size else 0)
     if project.cancel_month is not None and month >= project.cancel_month:
-        return ProjectState("cancelled", earned, actual, None, None, forecast, last_month)
+        return ProjectState("cancelled", planned, earned, actual, None, None, forecast, last_month)
     true_finish = project.finish_date(project.pause_months)
     if true_finish <= as_of:
-        return ProjectState("completed", earned, actual, true_finish, true_finish, forecast, last_month)
+        return ProjectState("completed", planned, earned, actual, true_finish, true_finish, forecast, last_month)
     paused = (
         project.pause_month is not None and project.pause_month <= month < project.pause_month + project.pause_months
     )
@@ -200,7 +202,14 @@ def project_state(project: Project, month: int, first_month: int) -> ProjectStat
             round(remaining / cpi), curve
         )
     return ProjectState(
-        "on_hold" if paused else "active", earned, actual, finish, None, forecast, max(last_month, finish_month)
+        "on_hold" if paused else "active",
+        planned,
+        earned,
+        actual,
+        finish,
+        None,
+        forecast,
+        max(last_month, finish_month),
     )
 
 

@@ -82,7 +82,11 @@ def draw_people(rng: np.random.Generator, count: int, managers: int) -> list[Per
         team = words.PROJECT_MANAGEMENT_TEAM if index < managers else teams[order[(index - managers) % len(teams)]]
         roles = words.TEAMS[team]
         role = roles[int(rng.integers(len(roles)))]
-        hours = 36.0 if index < managers and rng.random() < 0.5 else words.WEEKLY_HOURS[int(rng.integers(len(words.WEEKLY_HOURS)))]
+        hours = (
+            36.0
+            if index < managers and rng.random() < 0.5
+            else words.WEEKLY_HOURS[int(rng.integers(len(words.WEEKLY_HOURS)))]
+        )
         people.append(Person(name, team, role, hours))
     return people
 
@@ -132,7 +136,9 @@ def _between(rng: np.random.Generator, low: date, high: date) -> date:
     return low + timedelta(days=int(rng.integers(0, (high - low).days + 1)))
 
 
-def _closed(rng: np.random.Generator, raised: date, chance: float, days: tuple[int, int], stop: date | None) -> date | None:
+def _closed(
+    rng: np.random.Generator, raised: date, chance: float, days: tuple[int, int], stop: date | None
+) -> date | None:
     """A closing date: with ``chance`` after ``days``; always by 30 days after the project stopped."""
     closed = raised + timedelta(days=int(rng.integers(*days))) if rng.random() < chance else None
     if stop is not None:
@@ -158,7 +164,22 @@ def draw_risks(rng: np.random.Generator, project: Project, members: list[str], e
         closed = _closed(rng, raised, 0.5, (20, 240), life_end(project))
         due = raised + timedelta(days=int(rng.integers(30, 181)))
         owner = members[int(rng.integers(len(members)))]
-        risks.append(Risk("", project.project_id, title, category, probability, impact, amount, owner, response, raised, due, closed))
+        risks.append(
+            Risk(
+                "",
+                project.project_id,
+                title,
+                category,
+                probability,
+                impact,
+                amount,
+                owner,
+                response,
+                raised,
+                due,
+                closed,
+            )
+        )
     return sorted(risks, key=lambda r: r.raised_date)
 
 

@@ -23,13 +23,44 @@ AS_OF = "2026-03-15"
 
 RISKS = [
     # probability 0.35 -> level 2; score 2 x 4 = 8; expected value 0.35 x 10,000 = 3,500
-    {"risk_id": "R1", "project_id": "P1", "title": "Supplier late", "probability": 0.35, "impact_level": 4, "impact_amount": 10_000.0, "status": "open"},
+    {
+        "risk_id": "R1",
+        "project_id": "P1",
+        "title": "Supplier late",
+        "probability": 0.35,
+        "impact_level": 4,
+        "impact_amount": 10_000.0,
+        "status": "open",
+    },
     # level 4 -> probability 0.7; score 4 x 5 = 20; 0.7 x 20,000 = 14,000; blank status counts as open
-    {"risk_id": "R2", "project_id": "P1", "title": "Key person leaves", "probability_level": 4, "impact_level": 5, "impact_amount": 20_000.0},
+    {
+        "risk_id": "R2",
+        "project_id": "P1",
+        "title": "Key person leaves",
+        "probability_level": 4,
+        "impact_level": 5,
+        "impact_amount": 20_000.0,
+    },
     # closed: scored (5 x 3 = 15, 0.9 x 1,000 = 900) but in no open-risk figure
-    {"risk_id": "R3", "project_id": "P1", "title": "Licence cost", "probability": 0.9, "probability_level": 5, "impact_level": 3, "impact_amount": 1_000.0, "status": "closed"},
+    {
+        "risk_id": "R3",
+        "project_id": "P1",
+        "title": "Licence cost",
+        "probability": 0.9,
+        "probability_level": 5,
+        "impact_level": 3,
+        "impact_amount": 1_000.0,
+        "status": "closed",
+    },
     # probability 0.6 -> level 3; score 3 x 5 = 15; no amount -> no expected value
-    {"risk_id": "R4", "project_id": "P2", "title": "Permit refused", "probability": 0.6, "impact_level": 5, "status": "open"},
+    {
+        "risk_id": "R4",
+        "project_id": "P2",
+        "title": "Permit refused",
+        "probability": 0.6,
+        "impact_level": 5,
+        "status": "open",
+    },
 ]
 
 
@@ -71,7 +102,19 @@ def test_risk_exposure_per_project() -> None:
 
 
 def test_risk_exposure_of_a_project_with_only_closed_risks_is_zero() -> None:
-    closed = contract_frame("risks", [{"project_id": "P9", "title": "Old", "probability": 0.5, "impact_level": 5, "impact_amount": 100.0, "status": "closed"}])
+    closed = contract_frame(
+        "risks",
+        [
+            {
+                "project_id": "P9",
+                "title": "Old",
+                "probability": 0.5,
+                "impact_level": 5,
+                "impact_amount": 100.0,
+                "status": "closed",
+            }
+        ],
+    )
     row = risk_exposure(closed).iloc[0]
     assert (row["open_risks"], row["risk_exposure"], row["open_high_risks"]) == (0, 0.0, 0)
     assert row["max_score"] is pd.NA
@@ -80,7 +123,9 @@ def test_risk_exposure_of_a_project_with_only_closed_risks_is_zero() -> None:
 def test_risk_matrix_counts_open_risks_on_all_25_cells() -> None:
     # open: R1 at (2, 4), R2 at (4, 5), R4 at (3, 5); R3 is closed
     result = risk_matrix(risks())
-    expected = pd.DataFrame(0, index=pd.RangeIndex(1, 6, name="probability_level"), columns=pd.RangeIndex(1, 6, name="impact_level"))
+    expected = pd.DataFrame(
+        0, index=pd.RangeIndex(1, 6, name="probability_level"), columns=pd.RangeIndex(1, 6, name="impact_level")
+    )
     expected.loc[2, 4] = 1
     expected.loc[4, 5] = 1
     expected.loc[3, 5] = 1
@@ -121,13 +166,34 @@ def test_level_to_probability_takes_the_middle_of_each_band() -> None:
 
 ISSUES = [
     # open, raised 1 Mar: 14 days old on 15 Mar
-    {"issue_id": "I1", "project_id": "P1", "title": "Test server down", "priority": "High", "status": "open", "raised_date": "2026-03-01"},
+    {
+        "issue_id": "I1",
+        "project_id": "P1",
+        "title": "Test server down",
+        "priority": "High",
+        "status": "open",
+        "raised_date": "2026-03-01",
+    },
     # blank status, not resolved: open, raised 13 Feb: 15 + 15 = 30 days old
     {"issue_id": "I2", "project_id": "P1", "title": "Scope dispute", "priority": "High", "raised_date": "2026-02-13"},
     # closed: age is 1 -> 11 Jan = 10 days
-    {"issue_id": "I3", "project_id": "P1", "title": "Access", "priority": "Low", "status": "closed", "raised_date": "2026-01-01", "resolved_date": "2026-01-11"},
+    {
+        "issue_id": "I3",
+        "project_id": "P1",
+        "title": "Access",
+        "priority": "Low",
+        "status": "closed",
+        "raised_date": "2026-01-01",
+        "resolved_date": "2026-01-11",
+    },
     # blank status but resolved 10 Mar, before the as-of date: closed, 1 -> 10 Mar = 9 days
-    {"issue_id": "I4", "project_id": "P2", "title": "Invoice", "raised_date": "2026-03-01", "resolved_date": "2026-03-10"},
+    {
+        "issue_id": "I4",
+        "project_id": "P2",
+        "title": "Invoice",
+        "raised_date": "2026-03-01",
+        "resolved_date": "2026-03-10",
+    },
     # open without a raised date: age unknown
     {"issue_id": "I5", "project_id": "P2", "title": "Vendor", "priority": "Medium", "status": "open"},
 ]
@@ -167,7 +233,10 @@ def test_issue_counts_per_project() -> None:
     ("compute", "columns"),
     [
         (lambda: risk_scores(contract_frame("risks", [])), ["score", "expected_value", "is_open", "reasons"]),
-        (lambda: risk_exposure(contract_frame("risks", [])), ["project_id", "open_risks", "risk_exposure", "max_score"]),
+        (
+            lambda: risk_exposure(contract_frame("risks", [])),
+            ["project_id", "open_risks", "risk_exposure", "max_score"],
+        ),
         (lambda: top_risks(contract_frame("risks", [])), ["risk_id", "score", "expected_value"]),
         (lambda: issue_ages(contract_frame("issues", []), AS_OF), ["is_open", "age_days", "reasons"]),
         (lambda: open_issues(contract_frame("issues", []), AS_OF), ["project_id", "priority", "open_issues"]),

@@ -30,9 +30,21 @@ def test_finish_slip_days_and_percent_of_planned_duration() -> None:
         "projects",
         [
             # 1 Jan -> 2 Mar is 31 + 28 + 1 = 60 days; forecast 17 Mar is 15 days late = 25% of 60
-            {"project_id": "P1", "project_name": "A", "start_date": "2026-01-01", "planned_finish_date": "2026-03-02", "forecast_finish_date": "2026-03-17"},
+            {
+                "project_id": "P1",
+                "project_name": "A",
+                "start_date": "2026-01-01",
+                "planned_finish_date": "2026-03-02",
+                "forecast_finish_date": "2026-03-17",
+            },
             # the actual finish (25 Feb, 5 days early) overrides the forecast; no start date -> no percent
-            {"project_id": "P2", "project_name": "B", "planned_finish_date": "2026-03-02", "forecast_finish_date": "2026-04-01", "actual_finish_date": "2026-02-25"},
+            {
+                "project_id": "P2",
+                "project_name": "B",
+                "planned_finish_date": "2026-03-02",
+                "forecast_finish_date": "2026-04-01",
+                "actual_finish_date": "2026-02-25",
+            },
             {"project_id": "P3", "project_name": "C", "start_date": "2026-01-01", "forecast_finish_date": "2026-03-17"},
             {"project_id": "P4", "project_name": "D", "start_date": "2026-01-01", "planned_finish_date": "2026-03-02"},
         ],
@@ -59,7 +71,15 @@ def test_finish_slip_days_and_percent_of_planned_duration() -> None:
 def test_finish_slip_percent_needs_a_positive_planned_duration() -> None:
     projects = contract_frame(
         "projects",
-        [{"project_id": "P1", "project_name": "A", "start_date": "2026-03-02", "planned_finish_date": "2026-03-02", "forecast_finish_date": "2026-03-09"}],
+        [
+            {
+                "project_id": "P1",
+                "project_name": "A",
+                "start_date": "2026-03-02",
+                "planned_finish_date": "2026-03-02",
+                "forecast_finish_date": "2026-03-09",
+            }
+        ],
     )
     row = finish_slip(projects).iloc[0]
     assert row["finish_slip_days"] == 7.0
@@ -69,13 +89,37 @@ def test_finish_slip_percent_needs_a_positive_planned_duration() -> None:
 
 MILESTONES = [
     # baseline 1 Mar has passed on 15 Mar without an actual: late; forecast 20 Mar: slipping 19 days
-    {"project_id": "P1", "milestone_id": "1", "milestone_name": "Design", "baseline_date": "2026-03-01", "forecast_date": "2026-03-20"},
+    {
+        "project_id": "P1",
+        "milestone_id": "1",
+        "milestone_name": "Design",
+        "baseline_date": "2026-03-01",
+        "forecast_date": "2026-03-20",
+    },
     # due 1 Apr, forecast 11 Apr: not late yet, slipping 10 days
-    {"project_id": "P1", "milestone_id": "2", "milestone_name": "Build", "baseline_date": "2026-04-01", "forecast_date": "2026-04-11"},
+    {
+        "project_id": "P1",
+        "milestone_id": "2",
+        "milestone_name": "Build",
+        "baseline_date": "2026-04-01",
+        "forecast_date": "2026-04-11",
+    },
     # done 5 Feb against a baseline of 1 Feb: late by 4 days, no longer slipping
-    {"project_id": "P1", "milestone_id": "3", "milestone_name": "Kick-off", "baseline_date": "2026-02-01", "actual_date": "2026-02-05"},
+    {
+        "project_id": "P1",
+        "milestone_id": "3",
+        "milestone_name": "Kick-off",
+        "baseline_date": "2026-02-01",
+        "actual_date": "2026-02-05",
+    },
     # done 30 Jan, 2 days before its 1 Feb baseline
-    {"project_id": "P2", "milestone_id": "1", "milestone_name": "Start", "baseline_date": "2026-02-01", "actual_date": "2026-01-30"},
+    {
+        "project_id": "P2",
+        "milestone_id": "1",
+        "milestone_name": "Start",
+        "baseline_date": "2026-02-01",
+        "actual_date": "2026-01-30",
+    },
     # no baseline: due on its forecast, 10 Mar, which has passed -> late; slip unknown
     {"project_id": "P2", "milestone_id": "2", "milestone_name": "Test", "forecast_date": "2026-03-10"},
 ]
@@ -124,7 +168,15 @@ def test_milestone_counts_per_project() -> None:
 def test_milestone_late_edges(baseline, forecast, actual, is_late, is_slipping) -> None:
     milestones = contract_frame(
         "milestones",
-        [{"project_id": "P1", "milestone_name": "M", "baseline_date": baseline, "forecast_date": forecast, "actual_date": actual}],
+        [
+            {
+                "project_id": "P1",
+                "milestone_name": "M",
+                "baseline_date": baseline,
+                "forecast_date": forecast,
+                "actual_date": actual,
+            }
+        ],
     )
     row = milestone_status(milestones, AS_OF).iloc[0]
     assert (row["is_late"], row["is_slipping"]) == (is_late, is_slipping)
@@ -143,11 +195,27 @@ def test_milestone_slip_since_previous_snapshot() -> None:
         "milestones",
         [
             # same id, renamed: matched on the id; 20 -> 27 Mar is +7
-            {"project_id": "P1", "milestone_id": "1", "milestone_name": "Design approved", "forecast_date": "2026-03-27"},
+            {
+                "project_id": "P1",
+                "milestone_id": "1",
+                "milestone_name": "Design approved",
+                "forecast_date": "2026-03-27",
+            },
             # no id: matched on the name; the actual 25 May overrides the forecast: 1 Jun -> 25 May is -7
-            {"project_id": "P1", "milestone_name": "Go live", "forecast_date": "2026-06-15", "actual_date": "2026-05-25"},
+            {
+                "project_id": "P1",
+                "milestone_name": "Go live",
+                "forecast_date": "2026-06-15",
+                "actual_date": "2026-05-25",
+            },
             # the previous snapshot had only a baseline (1 May); forecast now 11 May: +10
-            {"project_id": "P2", "milestone_id": "7", "milestone_name": "Build", "baseline_date": "2026-05-01", "forecast_date": "2026-05-11"},
+            {
+                "project_id": "P2",
+                "milestone_id": "7",
+                "milestone_name": "Build",
+                "baseline_date": "2026-05-01",
+                "forecast_date": "2026-05-11",
+            },
             {"project_id": "P1", "milestone_name": "Handover", "forecast_date": "2026-07-01"},
         ],
     )
@@ -168,7 +236,15 @@ def test_milestone_trend_actual_overrides_forecast() -> None:
     def snapshot(forecast: str, actual: str | None = None) -> pd.DataFrame:
         return contract_frame(
             "milestones",
-            [{"project_id": "P1", "milestone_name": "Go live", "baseline_date": "2026-05-01", "forecast_date": forecast, "actual_date": actual}],
+            [
+                {
+                    "project_id": "P1",
+                    "milestone_name": "Go live",
+                    "baseline_date": "2026-05-01",
+                    "forecast_date": forecast,
+                    "actual_date": actual,
+                }
+            ],
         )
 
     snapshots = [
@@ -191,21 +267,37 @@ def test_milestone_trend_actual_overrides_forecast() -> None:
 
 def test_milestone_trend_of_no_snapshots_has_the_columns() -> None:
     result = milestone_trend([])
-    assert list(result.columns) == ["project_id", "milestone_id", "milestone_name", "report_date", "forecast_date", "is_actual"]
+    assert list(result.columns) == [
+        "project_id",
+        "milestone_id",
+        "milestone_name",
+        "report_date",
+        "forecast_date",
+        "is_actual",
+    ]
     assert result.empty
 
 
 @pytest.mark.parametrize(
     ("compute", "columns"),
     [
-        (lambda: finish_slip(contract_frame("projects", [])), ["project_id", "finish_slip_days", "finish_slip_percent", "reasons"]),
-        (lambda: milestone_status(contract_frame("milestones", []), AS_OF), ["milestone_name", "is_late", "is_slipping", "slip_days"]),
+        (
+            lambda: finish_slip(contract_frame("projects", [])),
+            ["project_id", "finish_slip_days", "finish_slip_percent", "reasons"],
+        ),
+        (
+            lambda: milestone_status(contract_frame("milestones", []), AS_OF),
+            ["milestone_name", "is_late", "is_slipping", "slip_days"],
+        ),
         (lambda: milestone_counts(contract_frame("milestones", []), AS_OF), ["project_id", "milestones_late"]),
         (
             lambda: milestone_slip_since(contract_frame("milestones", []), contract_frame("milestones", [])),
             ["milestone_name", "slip_since_days", "reasons"],
         ),
-        (lambda: milestone_trend([(pd.Timestamp(AS_OF), contract_frame("milestones", []))]), ["report_date", "forecast_date", "is_actual"]),
+        (
+            lambda: milestone_trend([(pd.Timestamp(AS_OF), contract_frame("milestones", []))]),
+            ["report_date", "forecast_date", "is_actual"],
+        ),
     ],
 )
 def test_empty_tables_give_empty_frames_with_the_columns(compute, columns) -> None:

@@ -54,7 +54,7 @@ def _calendar(holidays: Iterable[DateLike] | None) -> np.busdaycalendar:
 
 
 def _days(values: pd.Series) -> np.ndarray:
-    """datetime64[ns] Series -> datetime64[D] array (NaT kept)."""
+    """A date Series (datetime64 of any unit) -> datetime64[D] array, NaT kept."""
     return values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
 
 

@@ -63,7 +63,7 @@ def sniff_delimiter(text: str) -> str:
         )
         if len(sample) < len(text) and len(records) > 1:
             records = records[:-1]  # the sample may cut the last record
-        widths = Counter(len(record) for record in records if any(value.strip() for value in record))
+        widths = Counter(len(record) for record in records if record)  # [] is a blank line
         if not widths:
             continue
         width, rows = max(widths.items(), key=lambda item: (item[1], item[0]))
@@ -102,5 +102,7 @@ def read_csv_sheet(path: Path, file_name: str, max_cells: int) -> RawSheet:
             rows.append(values)
     except csv.Error as error:  # a NUL byte or a field over csv.field_size_limit() (128 KB)
         raise FileRefused(f"not a readable CSV file ({error})") from error
-    frame = pd.DataFrame(rows, index=pd.Index(row_numbers, dtype="int64"), dtype="str")
+    width = max((len(values) for values in rows), default=0)
+    padded = [values + [None] * (width - len(values)) for values in rows]  # a title line has one cell
+    frame = pd.DataFrame(padded, index=pd.Index(row_numbers, dtype="int64"), columns=range(width), dtype="str")
     return RawSheet(file_name=file_name, sheet_name=Path(file_name).stem, cells=frame)

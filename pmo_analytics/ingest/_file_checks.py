@@ -46,8 +46,8 @@ def describe_bytes(size: int) -> str:
     return f"{size / 1024**3:.1f} GB"
 
 
-def describe_content(head: bytes) -> str:
-    """A phrase naming what a non-workbook file looks like: b"%PDF-1.7" -> "a PDF document"."""
+def describe_content(head: bytes) -> str | None:
+    """A phrase naming a well-known non-workbook file: b"%PDF-1.7" -> "a PDF document"; None if unknown."""
     known = {
         b"%PDF": "a PDF document",
         b"\x89PNG": "a PNG image",
@@ -59,7 +59,7 @@ def describe_content(head: bytes) -> str:
             return phrase
     if head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
         return "a web page (HTML)"
-    return "unrecognised content"
+    return None
 
 
 # --- OLE2 (.xls, or an encrypted .xlsx/.xlsm) ---------------------------------------------------------

@@ -239,9 +239,8 @@ def _eligible(candidate: _Candidate) -> bool:
         return False
     if table.required_any and not (set(table.required_any) & mapped):
         return False
-    if table.name == "cost_periods" and not candidate.periods and "period_date" not in mapped:
-        return False
-    return True
+    # A long cost sheet needs its period column; a month grid brings the periods itself.
+    return bool(candidate.periods) or "period_date" in mapped or table.name != "cost_periods"
 
 
 def _hint_bonus(table: schema.Table, sheet_name: str) -> float:

@@ -82,17 +82,20 @@ def distinct(column: pd.Series, *, placeholders: bool = True) -> Distinct:
     """Factorise a column of cell texts; whitespace-only cells (and placeholders like "-") are empty."""
     if column.dtype != "str":
         column = column.astype("str")  # object columns from other callers: None stays missing
-    codes, uniques = pd.factorize(column)
-    texts = pc.utf8_trim_whitespace(pa.array(uniques, type=pa.large_string()))
+    cells = pa.array(column)  # zero-copy for pandas' Arrow-backed str
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    encoded = cells.cast(pa.large_string()).dictionary_encode()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    texts = pc.utf8_trim_whitespace(encoded.dictionary)
     lower = pc.utf8_lower(texts)
     empty = pc.equal(pc.utf8_length(texts), 0)
     if placeholders:
         empty = pc.or_(empty, pc.is_in(lower, value_set=pa.array(PLACEHOLDERS, pa.large_string())))
     empty_texts = empty.to_numpy(zero_copy_only=False)
-    codes = np.asarray(codes, dtype=np.intp)
     if empty_texts.any():
         codes = np.where((codes >= 0) & empty_texts[codes], -1, codes)
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    counts = np.bincount(codes[codes >= 0], minlength=len(texts))
     return Distinct(column.index, codes, texts, lower, counts)
 
 
@@ -128,3 +131,27 @@ def lookup(texts: pa.Array, table: dict[str, float]) -> np.ndarray:
     numbers = np.append(np.array(list(table.values()), dtype=float), np.nan)
     found = pc.index_in(pc.cast(texts, pa.large_string()), value_set=keys).fill_null(-1)
     return numbers[found.to_numpy(zero_copy_only=False)]
+
+
+def contains(texts: pa.Array, literal: str) -> np.ndarray:
+    """Bool per text: does it contain ``literal`` (a plain substring, much faster than a regex)."""
+    return pc.match_substring(texts, literal).fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def drop(texts: pa.Array, *literals: str) -> pa.Array:
+    """Remove plain substrings, skipping the (slower) replace for those no text contains."""
+    for literal in literals:
+        if pc.any(pc.match_substring(texts, literal)).as_py():
+            texts = pc.replace_substring(texts, literal, "")
+    return texts
+
+
+def matches_where(texts: pa.Array, pattern: str, where: np.ndarray) -> np.ndarray:
+    """``matches`` run only on the texts where ``where`` holds (False elsewhere): a regex costs per text."""
+    found = np.zeros(len(texts), dtype=bool)
+    if where.all():
+        return matches(texts, pattern)
+    if where.any():
+        positions = np.flatnonzero(where)
+        found[positions] = matches(texts.take(pa.array(positions)), pattern)
+    return found

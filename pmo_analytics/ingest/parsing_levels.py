@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pmo_analytics.ingest.parsing_base import Parsed, distinct, extract, lookup, replace, to_float
+from pmo_analytics.ingest.parsing_base import Parsed, distinct, extract, lookup, matches_where, replace, to_float
 from pmo_analytics.ingest.parsing_numbers import ASSUMED, read_numbers, separator_label
 
 LOW_WORDS = ("low", "laag", "l", "klein", "gering", "small", "lo")
@@ -57,15 +57,20 @@ def read_level_words(texts: pa.Array, counts: np.ndarray) -> tuple[np.ndarray, s
 
     "Hoog" -> 5 (or 4 in a column that also says "Zeer hoog"); "3 - Gemiddeld", "Hoog (4)" -> the digit.
     """
+    levels = np.full(len(texts), np.nan)
+    worded = np.flatnonzero(matches_where(texts, r"\pL", counts > 0))
+    if len(worded) == 0:  # a column of numbers
+        return levels, ""
+    texts = texts.take(pa.array(worded))  # only the texts with a letter: the regexes below cost per text
     words = replace(replace(texts, r"[\s_\-./]+", " "), r"^ | $")  # "Very-High" -> "very high"
-    present = counts > 0
-    very = ~np.isnan(lookup(words, dict.fromkeys(VERY_LOW_WORDS + VERY_HIGH_WORDS, 1.0))) & present
+    very = ~np.isnan(lookup(words, dict.fromkeys(VERY_LOW_WORDS + VERY_HIGH_WORDS, 1.0)))
     scale = FIVE_WORD_SCALE if very.any() else THREE_WORD_SCALE
-    levels = lookup(words, {**scale, **MATRIX_WORDS})
-    scale_used = (~np.isnan(lookup(words, scale)) & present).any()
+    found = lookup(words, {**scale, **MATRIX_WORDS})
+    scale_used = (~np.isnan(lookup(words, scale))).any()
     for pattern in (r"^(?P<n>[1-5])(?:\s*[-.:)=]\s*|\s+)\pL", r"\pL.*\(\s*(?P<n>[1-5])\s*\)$"):
         digit = to_float(extract(texts, pattern)["n"])  # "3 - gemiddeld", "hoog (4)"
-        levels = np.where(np.isnan(digit), levels, digit)
+        found = np.where(np.isnan(digit), found, digit)
+    levels[worded] = found
     label = (FIVE_WORDS if very.any() else THREE_WORDS) if scale_used else ""
     return levels, label
 

@@ -16,8 +16,8 @@ import pandas as pd
 from pmo_analytics import schema
 from pmo_analytics.ingest.extract import Extracted, extract
 from pmo_analytics.ingest.mapping import SheetPlan, Skipped, plan_sheet
-from pmo_analytics.ingest.parsing import level_to_probability, probability_to_level
 from pmo_analytics.ingest.model import FileInfo, ImportResult, SheetLoad, UnusableFile, empty_issues
+from pmo_analytics.ingest.parsing import level_to_probability, probability_to_level
 from pmo_analytics.ingest.reader import ReadLimits, read_file, sha256_file
 from pmo_analytics.ingest.validate import Validated, issue_frame, validate
 

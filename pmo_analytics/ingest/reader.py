@@ -134,9 +134,10 @@ def _read(path: Path, name: str, limits: ReadLimits) -> list[RawSheet]:
         return _with_cells(_read_in_child(path, name, limits), "workbook")
     if Path(name).suffix.lower() in TEXT_SUFFIXES:
         return _with_cells([read_csv_sheet(path, name, limits.max_cells)], "CSV file")
-    if decode_text(head) is not None:
+    content = describe_content(head)
+    if content is None and decode_text(head) is not None:
         raise FileRefused("not an Excel workbook (it is a text file; if it is a CSV export, name it .csv)")
-    raise FileRefused(f"not an Excel workbook (it looks like {describe_content(head)})")
+    raise FileRefused(f"not an Excel workbook (it looks like {content or 'unrecognised content'})")
 
 
 def _with_cells(sheets: list[RawSheet], kind: str) -> list[RawSheet]:

@@ -119,7 +119,7 @@ def validate(source: Extracted) -> Validated:
             conventions.append(f"{header}: {result.convention}")
         if result.invalid.any():
             expected = describe_kind(column)
-            message = f"'" + text.astype("str") + f"' is not {expected}"
+            message = "'" + text.astype("str") + f"' is not {expected}"
             # In a month grid the cell is the row: an unreadable month value rejects it.
             from_grid = source.headers.get(column.name) == "(month column)"
             if column.required or from_grid:
