@@ -8,6 +8,7 @@ levels as ``Int64``, enums as their canonical values ("active", "green", "open")
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -91,15 +92,19 @@ def build_portfolio(projects: int = 40, months: int = 12, *, seed: int = 7, end:
     """The demo portfolio's tables for ``months`` monthly snapshots ending at ``end`` (default: the last
     month-end before today). Pure and deterministic: the same arguments give the same frames.
     """
+    return Portfolio(seed, tuple(iter_snapshots(projects, months, seed=seed, end=end)))
+
+
+def iter_snapshots(
+    projects: int = 40, months: int = 12, *, seed: int = 7, end: date | None = None
+) -> Iterator[SnapshotTruth]:
+    """The snapshots of :func:`build_portfolio` one at a time, oldest first (memory stays flat for big demos)."""
     if projects < 1 or months < 1:
         raise ValueError(f"the demo needs at least one project and one month, not {projects} and {months}")
     end_month = _end_month(end)
     model = draw_model(np.random.default_rng(seed), projects, end_month, months)
-    snapshots = tuple(
-        SnapshotTruth(month_end(m), typed_tables(snapshot_tables(model, m)))
-        for m in range(end_month - months + 1, end_month + 1)
-    )
-    return Portfolio(seed, snapshots)
+    for month in range(end_month - months + 1, end_month + 1):
+        yield SnapshotTruth(month_end(month), typed_tables(snapshot_tables(model, month)))
 
 
 def draw_model(rng: np.random.Generator, count: int, end_month: int, window: int) -> Model:
@@ -222,4 +227,12 @@ def _typed(table: schema.Table, columns: dict[str, object]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-__all__ = ["CATEGORIES", "Portfolio", "SnapshotTruth", "build_portfolio", "default_end", "snapshot_dates"]
+__all__ = [
+    "CATEGORIES",
+    "Portfolio",
+    "SnapshotTruth",
+    "build_portfolio",
+    "default_end",
+    "iter_snapshots",
+    "snapshot_dates",
+]

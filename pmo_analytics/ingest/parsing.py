@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pmo_analytics import schema
 from pmo_analytics.ingest.parsing_base import Parsed, distinct, replace
@@ -68,15 +69,25 @@ def enum_lookup(values: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return words
 
 
+def normalise_values(texts: pa.Array) -> pa.Array:
+    """:func:`schema.normalise_value` over an Arrow array: "  On-Hold " -> "on hold", "Geëscaleerd" -> "geescaleerd"."""
+    accented = pc.invert(pc.string_is_ascii(texts).fill_null(True))
+    if pc.any(accented).as_py():  # NFKD and dropping accents cost: only where a text needs it
+        stripped = replace(pc.utf8_normalize(pc.filter(texts, accented), "NFKD"), r"\p{Mn}+")
+        texts = pc.replace_with_mask(texts, accented, stripped)
+    return pc.utf8_trim(replace(pc.utf8_lower(texts), r"[^0-9a-z%]+", " "), " ")
+
+
 def parse_enum(s: pd.Series, values: dict[str, tuple[str, ...]]) -> Parsed:
     """Cells -> the canonical value whose synonyms hold them ("Lopend" -> "active"); unknown words invalid.
 
-    One entry per input row. Loops over the column's distinct words only (a status column has a handful).
+    One entry per input row. Words are matched after :func:`schema.normalise_value`.
     """
     cells = distinct(s)
     words = enum_lookup(values)
-    found = [words.get(schema.normalise_value(text)) for text in cells.texts.to_pylist()]
-    return cells.result(pa.array(found, pa.large_string()))
+    canonical = pa.array(list(words.values()), pa.large_string())
+    found = pc.index_in(normalise_values(cells.texts), value_set=pa.array(list(words), pa.large_string()))
+    return cells.result(pc.take(canonical, found))
 
 
 def parse_column(s: pd.Series, column: schema.Column, *, multiplier: float = 1.0) -> Parsed:

@@ -161,7 +161,11 @@ def _read_in_child(path: Path, name: str, limits: ReadLimits) -> list[RawSheet]:
             str(limits.cpu_seconds),
         ]
         with errors_path.open("wb") as errors:
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+            # RUST_BACKTRACE=0: an abort needs no symbolised stack, only its first line for the log.
+            environment = {**os.environ, "RUST_BACKTRACE": "0"}
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, env=environment
+            )
             try:
                 exit_status: int | None = process.wait(timeout=limits.timeout_seconds)
             except subprocess.TimeoutExpired:
@@ -171,27 +175,31 @@ def _read_in_child(path: Path, name: str, limits: ReadLimits) -> list[RawSheet]:
                     process.kill()
                     process.wait()
         if exit_status != 0:
-            _raise_for_child_failure(name, exit_status, _tail(errors_path))
+            _raise_for_child_failure(name, exit_status, _stderr_summary(errors_path))
         data = output_path.read_bytes()
     return _sheets_from_arrow(pa.py_buffer(data), name)
 
 
-def _tail(path: Path, size: int = 4096) -> str:
+def _stderr_summary(path: Path, size: int = 65_536) -> str:
+    """The worker's error line if it wrote one, else the first line: "memory allocation of 549755813888
+    bytes failed" (calamine aborting), or the last line of a traceback."""
     with path.open("rb") as stream:
         stream.seek(max(0, path.stat().st_size - size))
-        return stream.read().decode("utf-8", errors="replace")
+        lines = [line for line in stream.read().decode("utf-8", errors="replace").splitlines() if line.strip()]
+    marked = [line for line in lines if line.startswith(_read_worker.ERROR_MARKER)]
+    if marked:
+        return marked[-1]
+    if lines and lines[0].startswith("Traceback"):
+        return lines[-1]
+    return lines[0] if lines else ""
 
 
-def _raise_for_child_failure(name: str, exit_status: int | None, stderr_tail: str) -> None:
-    # The child's stderr (a Rust "memory allocation of 549755813888 bytes failed", a traceback) is for
-    # the operator's log, never for the user.
-    logger.warning(
-        "reading %s in the child process failed (exit status %s): %s", name, exit_status, stderr_tail[-1000:]
-    )
+def _raise_for_child_failure(name: str, exit_status: int | None, stderr_summary: str) -> None:
+    # The child's stderr is for the operator's log, never for the user.
+    logger.warning("reading %s in the child process failed (exit status %s): %s", name, exit_status, stderr_summary)
     if exit_status is None or exit_status < 0 or exit_status == _read_worker.EXIT_OUT_OF_MEMORY:
         raise FileRefused(NOT_SAFE)  # killed by the timeout, a signal (SIGKILL, SIGXCPU, SIGABRT) or out of memory
-    marker = f"{_read_worker.ERROR_MARKER} encrypted"
-    if exit_status == _read_worker.EXIT_UNREADABLE and marker in stderr_tail:
+    if stderr_summary.startswith(f"{_read_worker.ERROR_MARKER} encrypted"):
         raise FileRefused(ENCRYPTED)
     raise FileRefused(NOT_READABLE)
 
