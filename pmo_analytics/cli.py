@@ -1,4 +1,6 @@
-"""Command line: python -m pmo_analytics demo | import (DESIGN.md, "Command line").
+"""Command line: python -m pmo_analytics demo | import | indicators | resources (DESIGN.md, "Command line").
+
+The analysis commands live in cli_analysis.py.
 
 Exit codes: 0 done, 2 unusable input or a busy database (one line on stderr, nothing stored), 1 a bug.
 """
@@ -13,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pmo_analytics.cli_analysis import ANALYSIS_COMMANDS, add_analysis_commands
 from pmo_analytics.ingest.model import ImportResult, UnusableFile
 
 EXIT_OK = 0
@@ -42,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--db", help="database file (default: $PMO_DB, else data/pmo.duckdb)")
     imp.add_argument("--as-of", type=_date, default=None, help="reporting date YYYY-MM-DD (default: today)")
     imp.add_argument("--json", action="store_true", help="print the import summary as one JSON object")
+    add_analysis_commands(sub)
     return parser
 
 
@@ -116,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pmo_analytics.store import DatabaseBusy
 
     args = build_parser().parse_args(argv)
-    handlers = {"import": cmd_import, "demo": cmd_demo}
+    handlers = {"import": cmd_import, "demo": cmd_demo, **ANALYSIS_COMMANDS}
     try:
         return handlers[args.command](args)
     except (UnusableFile, DatabaseBusy) as err:

@@ -121,6 +121,13 @@ def draw_model(rng: np.random.Generator, count: int, end_month: int, window: int
     # Every manager runs about as many projects, in no visible pattern: 40 projects, 10 managers -> 4 each.
     manager_of = rng.permutation(np.arange(count) % managers)
     names = _project_names(rng, [portfolios[i % len(portfolios)] for i in order])
+    # A project enters the register 2-9 months before it starts; the first one is there from the first
+    # snapshot on, so that no snapshot is empty (a long window over few projects).
+    registered = [
+        min(timings[i].start_month - int(lead), end_month)
+        for i, lead in zip(order, rng.integers(2, 10, count), strict=True)
+    ]
+    registered[0] = min(registered[0], end_month - window + 1)
     projects, project_managers = [], []
     for rank, i in enumerate(order):
         timing, portfolio = timings[i], portfolios[i % len(portfolios)]
@@ -152,6 +159,7 @@ def draw_model(rng: np.random.Generator, count: int, end_month: int, window: int
                 kind=timing.kind,
                 budget_cents=budget_cents,
                 category_cents=(intern, budget_cents - intern),
+                registered_month=registered[rank],
                 start_month=timing.start_month,
                 planned_months=timing.planned_months,
                 work_months=timing.work_months,

@@ -28,10 +28,12 @@ KIND_SHARES = {
     "early_under": 0.08,
     "on_hold": 0.07,
     "not_started": 0.07,
-    "completed": 0.12,
+    "completed": 0.11,
+    "completed_late": 0.04,  # one or two of 40 finished late
     "cancelled": 0.05,
 }
-TROUBLED_KINDS = ("over_cost", "late", "over_and_late", "cancelled")
+TROUBLED_KINDS = ("over_cost", "late", "over_and_late", "completed_late", "cancelled")
+COMPLETED_KINDS = ("completed", "completed_late")
 
 
 def month_number(day: date) -> int:
@@ -90,6 +92,7 @@ class Project:
     kind: str
     budget_cents: int
     category_cents: tuple[int, int]  # Intern, Extern; adds up to budget_cents
+    registered_month: int  # in the register (and every other file) from this month on
     start_month: int
     planned_months: int
     work_months: int  # months of real work: planned_months / spi
@@ -114,7 +117,7 @@ class Project:
 
     @property
     def is_troubled(self) -> bool:
-        return self.kind in TROUBLED_KINDS or (self.kind == "completed" and self.work_months > self.planned_months)
+        return self.kind in TROUBLED_KINDS
 
     def finish_date(self, pause_months: int) -> date:
         """The true finish if the pause lasts ``pause_months``."""
@@ -223,6 +226,7 @@ PERFORMANCE = {
     "on_hold": ((0.86, 1.00), (0.86, 1.00)),
     "not_started": ((0.95, 1.05), (0.95, 1.05)),
     "completed": ((0.86, 1.08), (0.97, 1.05)),
+    "completed_late": ((0.84, 1.02), (0.75, 0.90)),
     "cancelled": ((0.70, 0.90), (0.70, 0.90)),
 }
 
@@ -255,18 +259,18 @@ def draw_timing(rng: np.random.Generator, kind: str, budget: float, end_month: i
     active projects run through it, completed ones finished before it, on-hold ones pause in its last months.
     """
     cpi_range, spi_range = PERFORMANCE[kind]
-    if kind == "completed" and rng.random() < 0.35:
-        spi_range = (0.75, 0.90)  # one or two finished late
     cpi, spi = rng.uniform(*cpi_range), rng.uniform(*spi_range)
-    # 50k -> ~6 months, 5M -> ~20 months, give or take.
-    planned = int(np.clip(round((6 + 14 * np.log(budget / 50_000) / np.log(100)) * rng.uniform(0.8, 1.4)), 4, 36))
-    work = max(3, round(planned / spi))
+    # 50k -> ~8 months, 5M -> ~30 months, give or take.
+    planned = int(np.clip(round((8 + 22 * np.log(budget / 50_000) / np.log(100)) * rng.uniform(0.8, 1.3)), 4, 40))
+    work = round(planned / spi)
+    # A late archetype finishes at least a month late, an early one at least a month early.
+    work = max(work, planned + 1) if spi < 0.92 else max(3, min(work, planned - 1)) if spi > 1.04 else max(3, work)
     days = int(rng.integers(1, 29)), int(rng.integers(1, 29))
     recent = min(window, 12)  # cancellations and pauses fall in the last months, where the snapshots see them
     if kind == "not_started":
         return Timing(kind, end_month + int(rng.integers(1, 5)), planned, work, *days, cpi)
-    if kind == "completed":
-        finish = end_month - int(rng.integers(1, 17))
+    if kind in COMPLETED_KINDS:
+        finish = end_month - int(rng.integers(1, max(recent, 2)))  # finished while the snapshots watched
         return Timing(kind, finish - work + 1, planned, work, *days, cpi)
     if kind == "cancelled":
         cancel = end_month - int(rng.integers(0, max(recent - 1, 1)))
@@ -275,7 +279,8 @@ def draw_timing(rng: np.random.Generator, kind: str, budget: float, end_month: i
     if kind == "on_hold":
         pause = end_month - int(rng.integers(0, min(recent, 5)))
         start = int(rng.integers(max(pause - work + 2, end_month - 30), pause))
-        return Timing(kind, start, planned, work, *days, cpi, pause, int(rng.integers(2, 9)))
+        # Still on hold at the last snapshot; it resumes 1-6 months later.
+        return Timing(kind, start, planned, work, *days, cpi, pause, end_month - pause + int(rng.integers(2, 8)))
     return Timing(
         kind, int(rng.integers(max(end_month - work + 2, end_month - 30), end_month + 1)), planned, work, *days, cpi
     )

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from pmo_analytics import demo_words as words
-from pmo_analytics.demo_model import Project, month_end
+from pmo_analytics.demo_model import COMPLETED_KINDS, Project, month_end
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def life_end(project: Project) -> date | None:
     """The day a project stopped (finished or cancelled), None while it runs."""
     if project.cancel_month is not None:
         return month_end(project.cancel_month)
-    if project.kind == "completed":
+    if project.kind in COMPLETED_KINDS:
         return project.finish_date(project.pause_months)
     return None
 

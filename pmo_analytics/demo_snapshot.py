@@ -43,21 +43,24 @@ class Model:
 
 def snapshot_tables(model: Model, month: int) -> dict[str, dict[str, object]]:
     """Table name -> column name -> values, as known at the end of ``month``."""
-    states = [project_state(p, month, model.first_month) for p in model.projects]
+    # A project enters the register a few months before it starts.
+    projects = [p for p in model.projects if p.registered_month <= month]
+    states = [project_state(p, month, model.first_month) for p in projects]
+    listed = {p.project_id for p in projects}
     as_of = month_end(month)
     return {
-        "projects": _projects(model, states, month),
-        "cost_periods": _cost_periods(model, states, month),
-        "milestones": _milestones(model, states, month),
-        "risks": _risks(model.risks, as_of),
-        "issues": _issues(model.issues, as_of),
+        "projects": _projects(projects, states, month),
+        "cost_periods": _cost_periods(projects, states, month, model.first_month),
+        "milestones": _milestones(projects, states, month),
+        "risks": _risks([r for r in model.risks if r.project_id in listed], as_of),
+        "issues": _issues([i for i in model.issues if i.project_id in listed], as_of),
         "people": {
             "person_name": [p.name for p in model.people],
             "team": [p.team for p in model.people],
             "role": [p.role for p in model.people],
             "weekly_hours": [p.weekly_hours for p in model.people],
         },
-        "allocations": _allocations(model, states, month),
+        "allocations": _allocations(model, dict(zip((p.index for p in projects), states, strict=True)), month),
     }
 
 
@@ -126,8 +129,7 @@ def reported_status(project: Project, state: ProjectState, month: int) -> str | 
     return ("green", "amber", "red")[max(0, level - project.is_optimistic)]
 
 
-def _projects(model: Model, states: list[ProjectState], month: int) -> dict[str, list]:
-    projects = model.projects
+def _projects(projects: list[Project], states: list[ProjectState], month: int) -> dict[str, list]:
     return {
         "project_id": [p.project_id for p in projects],
         "project_name": [p.project_name for p in projects],
@@ -154,16 +156,18 @@ def _projects(model: Model, states: list[ProjectState], month: int) -> dict[str,
     }
 
 
-def _cost_periods(model: Model, states: list[ProjectState], month: int) -> dict[str, object]:
+def _cost_periods(
+    projects: list[Project], states: list[ProjectState], month: int, first_month: int
+) -> dict[str, object]:
     """One row per project per category per month from its start to its last planned, actual or forecast month.
 
     Planned value fills every month (0 outside the plan); actuals and earned value months through the
     as-of month; forecasts the months after it.
     """
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ("project_id", "month", "category", "pv", "ac", "ev", "fc")}
-    for project, state in zip(model.projects, states, strict=True):
+    for project, state in zip(projects, states, strict=True):
         months = np.arange(project.start_month, state.last_month + 1)
-        index = months - model.first_month
+        index = months - first_month
         past = months <= month
         for category, name in enumerate(CATEGORIES):
             parts["project_id"].append(np.full(months.size, project.project_id, dtype=object))
@@ -185,7 +189,7 @@ def _cost_periods(model: Model, states: list[ProjectState], month: int) -> dict[
     }
 
 
-def _milestones(model: Model, states: list[ProjectState], month: int) -> dict[str, list]:
+def _milestones(projects: list[Project], states: list[ProjectState], month: int) -> dict[str, list]:
     """Done milestones carry their actual date (and Finish = Actual Finish, as in MS Project); the others a
     forecast that moves towards the true date snapshot by snapshot. A cancelled project keeps only the done ones."""
     as_of = month_end(month)
@@ -201,7 +205,7 @@ def _milestones(model: Model, states: list[ProjectState], month: int) -> dict[st
             "status",
         )
     }
-    for project, state in zip(model.projects, states, strict=True):
+    for project, state in zip(projects, states, strict=True):
         cancelled = state.status == "cancelled"
         cutoff = month_end(project.cancel_month) if cancelled and project.cancel_month is not None else as_of
         for milestone_id, name, share in project.milestones:
@@ -222,7 +226,7 @@ def _milestones(model: Model, states: list[ProjectState], month: int) -> dict[st
     return columns
 
 
-def _allocations(model: Model, states: list[ProjectState], month: int) -> dict[str, object]:
+def _allocations(model: Model, states: dict[int, ProjectState], month: int) -> dict[str, object]:
     """Hours per person per project per month of the resource plan.
 
     hours = share of contract hours x intensity, in multiples of 4; intensity = the project's cost that month
@@ -236,11 +240,11 @@ def _allocations(model: Model, states: list[ProjectState], month: int) -> dict[s
     cut = month - model.first_month + 1
     cost = np.zeros((len(model.projects), window.size))
     peak = np.ones(len(model.projects))
-    for row, (project, state) in enumerate(zip(model.projects, states, strict=True)):
-        actual = project.actual_cost.sum(axis=0)
+    for row, state in states.items():
+        actual = model.projects[row].actual_cost.sum(axis=0)
         actual[cut:] = 0
         cost[row] = np.where(inside, (actual + state.forecast.sum(axis=0))[index], 0)
-        peak[row] = max(float(project.planned_value.sum(axis=0).max()), 1.0)
+        peak[row] = max(float(model.projects[row].planned_value.sum(axis=0).max()), 1.0)
     intensity = np.where(cost > 0, np.clip(cost / peak[:, None], 0.3, 1.2), 0.0)
     starts = np.array([month_start(m) for m in window], dtype="datetime64[D]")
     ends = np.array([month_start(m + 1) for m in window], dtype="datetime64[D]")

@@ -1,21 +1,22 @@
 """pmo_analytics.ingest.reader: every uploaded file -> RawSheets, and every hostile file -> one clear line.
 
-All inputs are built here in tmp_path: workbooks with openpyxl, zips with zipfile or by hand, an .xls
-and an encrypted-workbook container as raw OLE2 bytes.
+All inputs are built in tmp_path: workbooks with openpyxl, zips with zipfile, and (binary_files.py) a
+hand-written zip bomb, an .xls and an encrypted-workbook container as raw bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from binary_files import biff8_workbook, deflated_zeros, ole2, raw_zip
 
 from pmo_analytics.ingest.model import UnusableFile
 from pmo_analytics.ingest.reader import ReadLimits, read_file, sha256_file
@@ -40,7 +41,7 @@ def write_xlsx(path: Path, sheets: dict[str, dict[str, object]], hidden: tuple[s
     return path
 
 
-def rewrite_part(path: Path, part: str, change) -> Path:  # noqa: ANN001
+def rewrite_part(path: Path, part: str, change: Callable[[str], str]) -> Path:
     """Copy the zip at ``path`` with ``change(text) -> text`` applied to one part."""
     with zipfile.ZipFile(path) as source:
         contents = {info.filename: source.read(info) for info in source.infolist()}
@@ -49,107 +50,6 @@ def rewrite_part(path: Path, part: str, change) -> Path:  # noqa: ANN001
         for name, data in contents.items():
             target.writestr(name, data)
     return path
-
-
-def raw_zip(path: Path, entries: list[tuple[str, bytes, int]]) -> Path:
-    """A zip written byte by byte: (name, deflated bytes, declared uncompressed size) per entry.
-
-    zipfile cannot store data it did not compress itself; this can declare what the test needs.
-    The CRC is left 0: the reader must refuse these files before anything could check it.
-    """
-    body, directory = b"", b""
-    for name, data, size in entries:
-        encoded = name.encode()
-        fields = struct.pack("<HHHHHIIIHH", 20, 0, 8, 0, 0x21, 0, len(data), size, len(encoded), 0)
-        directory += b"PK\x01\x02" + struct.pack("<H", 20) + fields + struct.pack("<HHHII", 0, 0, 0, 0, len(body))
-        directory += encoded
-        body += b"PK\x03\x04" + fields + encoded + data
-    end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(entries), len(entries), len(directory), len(body), 0)
-    path.write_bytes(body + directory + end)
-    return path
-
-
-def deflated_zeros(gibibytes: int) -> bytes:
-    """Raw deflate of ``gibibytes`` GiB of zero bytes, about 1 MB per GiB, built from one 64 MiB block.
-
-    A block ending in a full flush is byte-aligned and refers to nothing before it, so copies of it
-    can be chained; b"\\x03\\x00" is an empty final block.
-    """
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    block = compressor.compress(bytes(64 * 1024**2)) + compressor.flush(zlib.Z_FULL_FLUSH)
-    return block * (16 * gibibytes) + b"\x03\x00"
-
-
-def ole2(streams: list[tuple[str, bytes]]) -> bytes:
-    """A minimal OLE2 (Compound File Binary, version 3) container holding ``streams``.
-
-    Layout: 512-byte header, sector 0 = FAT, sector 1 = directory, then each stream padded to at least
-    4096 bytes (the mini-stream cutoff) so no mini FAT is needed. At most 3 streams.
-    """
-    free, end_of_chain, fat_sector = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
-    data, fat, directory_entries, next_sector = b"", [fat_sector, end_of_chain], [], 2
-    for name, content in streams:
-        content = content.ljust(max(4096, -(-len(content) // 512) * 512), b"\0")
-        count = len(content) // 512
-        directory_entries.append((name, next_sector, len(content)))
-        fat += [next_sector + i + 1 for i in range(count - 1)] + [end_of_chain]
-        next_sector += count
-        data += content
-
-    def entry(name: str, kind: int, start: int, size: int, right: int = free, child: int = free) -> bytes:
-        raw = (name + "\0").encode("utf-16-le")
-        return (
-            raw.ljust(64, b"\0")
-            + struct.pack("<HBBIII", len(raw), kind, 1, free, right, child)
-            + bytes(36)  # CLSID, state bits, creation and modification times
-            + struct.pack("<IQ", start, size)
-        )
-
-    directory = entry("Root Entry", 5, end_of_chain, 0, child=1)
-    for index, (name, start, size) in enumerate(directory_entries):
-        right = index + 2 if index + 1 < len(directory_entries) else free
-        directory += entry(name, 2, start, size, right=right)
-    header = (
-        bytes.fromhex("D0CF11E0A1B11AE1")
-        + bytes(16)
-        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)  # version 3, little-endian, 512-byte sectors
-        + bytes(6)
-        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end_of_chain, 0, end_of_chain, 0)
-        + struct.pack("<109I", 0, *[free] * 108)  # the FAT is sector 0
-    )
-    fat_bytes = struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff")
-    return header + fat_bytes + directory.ljust(512, b"\0") + data
-
-
-def biff8_workbook(sheets: list[tuple[str, bool, list[tuple[int, int, object]]]]) -> bytes:
-    """The "Workbook" stream of an .xls: (name, hidden, [(row, column, value)]) per sheet, 0-based."""
-
-    def record(kind: int, body: bytes = b"") -> bytes:
-        return struct.pack("<HH", kind, len(body)) + body
-
-    def bof(kind: int) -> bytes:  # 0x0005 workbook globals, 0x0010 worksheet
-        return record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))
-
-    def cell(row: int, column: int, value: object) -> bytes:
-        if isinstance(value, str):  # LABEL, 8-bit characters
-            return record(0x0204, struct.pack("<HHHHB", row, column, 0, len(value), 0) + value.encode("latin-1"))
-        return record(0x0203, struct.pack("<HHHd", row, column, 0, value))  # NUMBER
-
-    substreams = [bof(0x0010) + b"".join(cell(*c) for c in cells) + record(0x000A) for _, _, cells in sheets]
-
-    def globals_(offsets: list[int]) -> bytes:
-        bound_sheets = b"".join(
-            record(0x0085, struct.pack("<IBBBB", offset, int(hidden), 0, len(name), 0) + name.encode("latin-1"))
-            for (name, hidden, _), offset in zip(sheets, offsets, strict=True)
-        )
-        return bof(0x0005) + record(0x0042, struct.pack("<H", 1200)) + bound_sheets + record(0x000A)
-
-    position = len(globals_([0] * len(sheets)))
-    offsets = []
-    for substream in substreams:
-        offsets.append(position)
-        position += len(substream)
-    return globals_(offsets) + b"".join(substreams)
 
 
 def text_frame(rows: dict[int, list[object]], columns: list[int]) -> pd.DataFrame:
@@ -258,6 +158,16 @@ def test_the_user_s_file_name_names_the_sheet_source_and_the_errors(tmp_path: Pa
             id="quoted-delimiter-and-newline",
         ),
         pytest.param(
+            b"Project;Uren\rP1;8\r",  # Excel for Mac 2011 ends lines with a bare CR
+            {1: ["Project", "Uren"], 2: ["P1", "8"]},
+            id="mac-line-endings",
+        ),
+        pytest.param(
+            "\ufeffProject\tUren\r\nP1\t8\r\n".encode("utf-16-le"),  # Excel's "Unicode text"
+            {1: ["Project", "Uren"], 2: ["P1", "8"]},
+            id="utf16-tab",
+        ),
+        pytest.param(
             b"Project\tUren\nP1\t8\n",
             {1: ["Project", "Uren"], 2: ["P1", "8"]},
             id="tab",
@@ -321,6 +231,9 @@ def build(kind: str, tmp_path: Path) -> Path:
     if kind == "pdf":
         path = tmp_path / "rapport.xlsx"
         path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    elif kind == "html-as-xls":  # what many "export to Excel" buttons produce
+        path = tmp_path / "export.xls"
+        path.write_bytes(b"<html><body><table><tr><td>Project</td></tr></table></body></html>")
     elif kind == "random":
         path = tmp_path / "ruis.xlsx"
         path.write_bytes(bytes(range(256)) * 4)
@@ -383,52 +296,57 @@ def build(kind: str, tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(
-    ("kind", "limits", "expected"),
-    [
-        ("pdf", None, "rapport.xlsx: not an Excel workbook (it looks like a PDF document)"),
-        ("random", None, "ruis.xlsx: not an Excel workbook (it looks like unrecognised content)"),
-        ("zero-bytes", None, "leeg.xlsx: the file is empty (0 bytes)"),
-        ("empty-workbook", None, "leeg.xlsx: the workbook is empty (no cell holds a value)"),
-        ("empty-csv", None, "leeg.csv: the CSV file is empty (no cell holds a value)"),
-        ("encrypted", None, "geheim.xlsx: the workbook is password-protected (encrypted); save it without a password"),
-        ("word-in-ole2", None, "brief.xls: could not be read as an Excel workbook (the file is damaged"),
-        ("damaged-xlsx", None, "kapot.xlsx: could not be read as an Excel workbook (the file is damaged"),
-        ("word-zip", None, "notitie.xlsx: not an Excel workbook (it is a Word document)"),
-        # 2 GiB declared against the 1 GiB default.
-        (
-            "bomb-declared-size",
-            None,
-            "bom.xlsx: refused as a possible zip bomb: its parts declare 2.0 GB uncompressed (the limit is 1.0 GB)",
-        ),
-        # 64 MiB of zeros deflate to about 64 KB: some 1,000 times, over the 200 allowed.
-        ("bomb-ratio", None, "bom.xlsx: refused as a possible zip bomb: part xl/media/padding.xml expands 1,0"),
-        # xl/workbook.xml plus 20 parts = 21 entries.
-        (
-            "bomb-entries",
-            ReadLimits(max_zip_entries=10),
-            "bom.xlsx: refused as a possible zip bomb: it holds 21 entries (the limit is 10)",
-        ),
-        ("billion-laughs", None, "entiteit.xlsx: refused: part xl/workbook.xml declares a DOCTYPE or ENTITY"),
-        ("external-entity", None, "entiteit.xlsx: refused: part xl/workbook.xml declares a DOCTYPE or ENTITY"),
-        ("doctype-after-comment", None, "entiteit.xlsx: refused: part xl/workbook.xml declares a DOCTYPE or ENTITY"),
-        # XFD is column 16,384 and 1,048,576 rows: 16,384 x 1,048,576 = 17,179,869,184 cells.
-        (
-            "far-cell",
-            None,
-            "ver.xlsx: refused: sheet 'Planning' spans A1:XFD1048576 (17,179,869,184 cells; the limit is 50,000,000)",
-        ),
-        # Only the child's memory limit stops these: calamine asks for hundreds of GB and dies, the test survives.
-        ("far-cell-no-dimension", ReadLimits(memory_bytes=1024**3), f"ver.xlsx: {NOT_SAFE}"),
-        ("far-cell-false-dimension", ReadLimits(memory_bytes=1024**3), f"ver.xlsx: {NOT_SAFE}"),
-        # 2,048 bytes = 2.0 KB against 1,024 bytes = 1.0 KB.
-        (
-            "too-large",
-            ReadLimits(max_file_bytes=1024),
-            "groot.csv: the file is too large (2.0 KB; the limit is 1.0 KB)",
-        ),
-    ],
-)
+UNUSABLE_CASES = [
+    ("pdf", None, "rapport.xlsx: not an Excel workbook (it looks like a PDF document)"),
+    (
+        "html-as-xls",
+        None,
+        "export.xls: not an Excel workbook (it looks like a web page (HTML); open it in Excel and save",
+    ),
+    ("random", None, "ruis.xlsx: not an Excel workbook (it looks like unrecognised content)"),
+    ("zero-bytes", None, "leeg.xlsx: the file is empty (0 bytes)"),
+    ("empty-workbook", None, "leeg.xlsx: the workbook is empty (no cell holds a value)"),
+    ("empty-csv", None, "leeg.csv: the CSV file is empty (no cell holds a value)"),
+    ("encrypted", None, "geheim.xlsx: the workbook is password-protected (encrypted); save it without a password"),
+    ("word-in-ole2", None, "brief.xls: could not be read as an Excel workbook (the file is damaged"),
+    ("damaged-xlsx", None, "kapot.xlsx: could not be read as an Excel workbook (the file is damaged"),
+    ("word-zip", None, "notitie.xlsx: not an Excel workbook (it is a Word document)"),
+    # 2 GiB declared against the 1 GiB default.
+    (
+        "bomb-declared-size",
+        None,
+        "bom.xlsx: refused as a possible zip bomb: its parts declare 2.0 GB uncompressed (the limit is 1.0 GB)",
+    ),
+    # 64 MiB of zeros deflate to about 64 KB: some 1,000 times, over the 200 allowed.
+    ("bomb-ratio", None, "bom.xlsx: refused as a possible zip bomb: part xl/media/padding.xml expands 1,0"),
+    # xl/workbook.xml plus 20 parts = 21 entries.
+    (
+        "bomb-entries",
+        ReadLimits(max_zip_entries=10),
+        "bom.xlsx: refused as a possible zip bomb: it holds 21 entries (the limit is 10)",
+    ),
+    ("billion-laughs", None, "entiteit.xlsx: refused: part xl/workbook.xml declares a DOCTYPE or ENTITY"),
+    ("external-entity", None, "entiteit.xlsx: refused: part xl/workbook.xml declares a DOCTYPE or ENTITY"),
+    ("doctype-after-comment", None, "entiteit.xlsx: refused: part xl/workbook.xml declares a DOCTYPE or ENTITY"),
+    # XFD is column 16,384 and 1,048,576 rows: 16,384 x 1,048,576 = 17,179,869,184 cells.
+    (
+        "far-cell",
+        None,
+        "ver.xlsx: refused: sheet 'Planning' spans A1:XFD1048576 (17,179,869,184 cells; the limit is 50,000,000)",
+    ),
+    # Only the child's memory limit stops these: calamine asks for hundreds of GB and dies, the test survives.
+    ("far-cell-no-dimension", ReadLimits(memory_bytes=1024**3), f"ver.xlsx: {NOT_SAFE}"),
+    ("far-cell-false-dimension", ReadLimits(memory_bytes=1024**3), f"ver.xlsx: {NOT_SAFE}"),
+    # 2,048 bytes = 2.0 KB against 1,024 bytes = 1.0 KB.
+    (
+        "too-large",
+        ReadLimits(max_file_bytes=1024),
+        "groot.csv: the file is too large (2.0 KB; the limit is 1.0 KB)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "limits", "expected"), UNUSABLE_CASES, ids=[case[0] for case in UNUSABLE_CASES])
 def test_unusable_files_get_one_line_naming_the_file_and_the_problem(
     tmp_path: Path, kind: str, limits: ReadLimits | None, expected: str
 ) -> None:

@@ -13,6 +13,7 @@ import io
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,7 @@ from pmo_analytics.ingest.model import RawSheet
 
 DELIMITERS = (";", "\t", ",")  # on a tie the first wins: "1.234,56" makes commas look plausible
 SNIFF_RECORDS = 30
+CHUNK_ROWS = 20_000  # Python lists for 20,000 rows at a time; pandas holds the rest compactly
 EXCEL_MAX_COLUMNS = 16_384
 _SEPARATOR_HINT = re.compile(r"sep=(.)\r?\n?", re.IGNORECASE)  # Excel's own first line: "sep=;"
 
@@ -83,11 +85,12 @@ def read_csv_sheet(path: Path, file_name: str, max_cells: int) -> RawSheet:
         delimiter, text = hint.group(1), text[hint.end() :]  # Excel hides this line, so the next is row 1
     else:
         delimiter = sniff_delimiter(text)
+    chunks: list[pd.DataFrame] = []
     row_numbers: list[int] = []
     rows: list[list[str | None]] = []
     cells = 0
     try:
-        for row_number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        for row_number, record in enumerate(csv.reader(_lines(text), delimiter=delimiter), start=1):
             if len(record) > EXCEL_MAX_COLUMNS:
                 raise FileRefused(
                     f"refused: row {row_number} has {len(record):,} columns (Excel allows {EXCEL_MAX_COLUMNS:,})"
@@ -100,9 +103,28 @@ def read_csv_sheet(path: Path, file_name: str, max_cells: int) -> RawSheet:
                 raise FileRefused(f"refused: it holds more than {max_cells:,} cells")
             row_numbers.append(row_number)
             rows.append(values)
+            if len(rows) == CHUNK_ROWS:
+                chunks.append(_frame(rows, row_numbers))
+                row_numbers, rows = [], []
     except csv.Error as error:  # a NUL byte or a field over csv.field_size_limit() (128 KB)
         raise FileRefused(f"not a readable CSV file ({error})") from error
-    width = max((len(values) for values in rows), default=0)
-    padded = [values + [None] * (width - len(values)) for values in rows]  # a title line has one cell
-    frame = pd.DataFrame(padded, index=pd.Index(row_numbers, dtype="int64"), columns=range(width), dtype="str")
+    chunks.append(_frame(rows, row_numbers))
+    frame = pd.concat(chunks) if len(chunks) > 1 else chunks[0]  # missing trailing cells -> NaN
     return RawSheet(file_name=file_name, sheet_name=Path(file_name).stem, cells=frame)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """Lines with their endings for csv.reader, without io.StringIO's copy at 4 bytes per character.
+
+    Only "\n" ends a line ("\r\n" keeps its "\r" for csv to drop); a file of bare "\r" endings
+    (Excel for Mac 2011) is split on those.
+    """
+    separator = "\n" if "\n" in text or "\r" not in text else "\r"
+    return (line + "\n" for line in text.split(separator))
+
+
+def _frame(rows: list[list[str | None]], row_numbers: list[int]) -> pd.DataFrame:
+    """Rows of any width -> a str frame as wide as the widest: ["Titel"] beside ["a", "b"] gets a NaN."""
+    width = max((len(values) for values in rows), default=0)
+    padded = [values + [None] * (width - len(values)) for values in rows]
+    return pd.DataFrame(padded, index=pd.Index(row_numbers, dtype="int64"), columns=range(width), dtype="str")

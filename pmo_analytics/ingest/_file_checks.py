@@ -19,8 +19,9 @@ from pathlib import Path
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, or the end record of an empty zip
 MEBIBYTE = 1024**2
+PART_HEAD_BYTES = 8 * 1024  # holds the prolog and a worksheet's <dimension>, which follows <sheetPr>
 PROLOG_BUDGET_BYTES = 64 * 1024  # a prolog longer than this is refused: Excel writes about 60 bytes
-WORKSHEET_HEAD_BYTES = 8 * 1024  # <dimension> comes right after <sheetPr>
+ENCRYPTED = "the workbook is password-protected (encrypted); save it without a password and upload it again"
 
 
 class FileRefused(Exception):
@@ -47,7 +48,11 @@ def describe_bytes(size: int) -> str:
 
 
 def describe_content(head: bytes) -> str | None:
-    """A phrase naming a well-known non-workbook file: b"%PDF-1.7" -> "a PDF document"; None if unknown."""
+    """A phrase naming a well-known non-workbook file from its first bytes; None if unknown.
+
+    b"%PDF-1.7" -> "a PDF document". Business systems often "export to Excel" as HTML or as Excel 2003
+    XML under an .xls name; Excel opens those, so the phrase says how to convert them.
+    """
     known = {
         b"%PDF": "a PDF document",
         b"\x89PNG": "a PNG image",
@@ -57,8 +62,11 @@ def describe_content(head: bytes) -> str | None:
     for magic, phrase in known.items():
         if head.startswith(magic):
             return phrase
-    if head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        return "a web page (HTML)"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in text or b"excel.sheet" in text:
+        return "an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx"
+    if text.startswith((b"<!doctype html", b"<html", b"<table")):
+        return "a web page (HTML); open it in Excel and save it as .xlsx"
     return None
 
 
@@ -107,10 +115,16 @@ def _declared_directory(path: Path, file_size: int) -> tuple[int, int] | None:
 def check_zip_directory(path: Path, file_size: int, limits: ZipLimits) -> zipfile.ZipFile:
     """Open the zip after checking entry count, declared sizes and ratios; the caller closes it."""
     declared = _declared_directory(path, file_size)
-    # 1 KB per entry is far more than an xlsx needs ("xl/worksheets/sheet12.xml" plus 46 bytes of header).
-    if declared and (declared[0] > limits.max_entries or declared[1] > limits.max_entries * 1024):
+    if declared and declared[0] > limits.max_entries:
         raise FileRefused(
             f"refused as a possible zip bomb: it holds {declared[0]:,} entries (the limit is {limits.max_entries:,})"
+        )
+    # 1 KB per entry is far more than an xlsx needs ("xl/worksheets/sheet12.xml" plus 46 bytes of header);
+    # a bigger directory hides more entries than the end record admits.
+    if declared and declared[1] > limits.max_entries * 1024:
+        raise FileRefused(
+            f"refused as a possible zip bomb: its directory takes {describe_bytes(declared[1])} "
+            f"(the limit is {describe_bytes(limits.max_entries * 1024)})"
         )
     try:
         archive = zipfile.ZipFile(path)
@@ -138,9 +152,7 @@ def _check_entries(archive: zipfile.ZipFile, limits: ZipLimits) -> None:
         )
     for entry in entries:
         if entry.flag_bits & 0x1:
-            raise FileRefused(
-                "the workbook is password-protected (encrypted); save it without a password and upload it again"
-            )
+            raise FileRefused(ENCRYPTED)
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > MEBIBYTE and ratio > limits.max_compression_ratio:
             raise FileRefused(
@@ -151,13 +163,9 @@ def _check_entries(archive: zipfile.ZipFile, limits: ZipLimits) -> None:
     if "xl/workbook.xml" in names:
         return
     if "xl/workbook.bin" in names:
-        raise FileRefused(
-            "is an Excel binary workbook (.xlsb), which is not supported; save it as .xlsx and upload it again"
-        )
+        raise FileRefused("Excel binary workbooks (.xlsb) are not supported; save it as .xlsx and upload it again")
     if "content.xml" in names and "mimetype" in names:
-        raise FileRefused(
-            "is an OpenDocument file (.ods), which is not supported; save it as .xlsx and upload it again"
-        )
+        raise FileRefused("OpenDocument spreadsheets (.ods) are not supported; save it as .xlsx and upload it again")
     kind = "a Word document" if "word/document.xml" in names else "a zip archive"
     if "ppt/presentation.xml" in names:
         kind = "a PowerPoint presentation"
@@ -187,7 +195,7 @@ _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 def _prolog_state(text: str) -> str:
-    """ "clean" when the root element starts after only an XML declaration, processing instructions and
+    """Where the prolog ends: "clean" when the root element starts after only an XML declaration, processing instructions and
     comments; "declaration" when a <!DOCTYPE (or any other <!...) comes first; "incomplete" when the
     text ends inside the prolog; "not-xml" for anything else (the reader will fail on it)."""
     position = 1 if text.startswith("\ufeff") else 0
@@ -214,12 +222,18 @@ def _prolog_state(text: str) -> str:
             return "not-xml"
 
 
-def _check_xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, minimum_bytes: int) -> str:
-    """Refuse a part that declares a DOCTYPE or ENTITY (billion laughs, external entities); return its head."""
-    budget = minimum_bytes
+def _check_xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> str:
+    """Refuse a part that declares a DOCTYPE or ENTITY (billion laughs, external entities); return its head.
+
+    Every part is looked at, whatever its name: the workbook's relationships decide which part is parsed
+    as a worksheet, so "xl/worksheets/sheet1.dat" would be parsed too. "" for a part that is not XML.
+    """
+    budget = PART_HEAD_BYTES
     while True:
         head = _read_head(archive, entry, budget)
         text = _as_text(head)
+        if not text.lstrip("\ufeff \t\r\n").startswith("<"):
+            return ""  # an image, vbaProject.bin, printer settings
         state = _prolog_state(text)
         if state == "declaration" or _DECLARATION.search(text):
             raise FileRefused(
@@ -240,7 +254,7 @@ _CELL = re.compile(r"\$?([A-Z]{1,3})\$?([0-9]{1,7})")
 
 
 def _column_index(letters: str) -> int:
-    """ "A" -> 0, "C" -> 2, "XFD" -> 16383."""
+    """Excel column letters -> 0-based index: "A" -> 0, "C" -> 2, "XFD" -> 16383."""
     index = 0
     for letter in letters:
         index = index * 26 + ord(letter) - ord("A") + 1
@@ -248,7 +262,7 @@ def _column_index(letters: str) -> int:
 
 
 def dimension_cells(ref: str) -> int | None:
-    """ "A1:XFD1048576" -> 17179869184, "C3:F10" -> 32, "A1" -> 1; None when the ref does not parse."""
+    """Cells in a range: "A1:XFD1048576" -> 17179869184, "C3:F10" -> 32, "A1" -> 1; None if unparseable."""
     corners = [_CELL.fullmatch(part.strip().upper()) for part in ref.split(":")]
     if not 1 <= len(corners) <= 2 or not all(corners):
         return None
@@ -285,15 +299,13 @@ def _sheet_names_by_part(archive: zipfile.ZipFile) -> dict[str, str]:
 
 
 def check_parts(archive: zipfile.ZipFile, limits: ZipLimits) -> None:
-    """No DOCTYPE/ENTITY in any .xml or .rels part; no worksheet whose dimension exceeds ``max_cells``."""
+    """No DOCTYPE/ENTITY in any XML part; no worksheet whose dimension exceeds ``max_cells``."""
     oversized: list[tuple[str, str, int]] = []
     for entry in archive.infolist():
-        name = entry.filename.lower()
-        if not name.endswith((".xml", ".rels")):
+        if entry.is_dir():
             continue
-        is_worksheet = name.startswith("xl/worksheets/") and "/_rels/" not in name
-        text = _check_xml_part(archive, entry, WORKSHEET_HEAD_BYTES if is_worksheet else 4096)
-        match = _DIMENSION.search(text) if is_worksheet else None
+        text = _check_xml_part(archive, entry)
+        match = _DIMENSION.search(text)  # only worksheets have <dimension ref="A1:F200"/>
         cells = dimension_cells(match.group(1)) if match else None
         if cells is not None and cells > limits.max_cells:
             oversized.append((entry.filename, match.group(1), cells))  # type: ignore[union-attr]

@@ -8,11 +8,15 @@ Times of day are dropped; a month without a day is its first day; a date that ex
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from pmo_analytics.ingest.parsing_base import Distinct, Parsed, distinct, extract, lookup, replace, to_float
+from pmo_analytics.ingest.parsing_base import Distinct, Parsed, distinct, extract, lookup, matches, replace, to_float
 
 # Month words in English and Dutch, full and short ("sept", Dutch "mrt" and "maa").
 MONTHS: dict[str, int] = {
@@ -109,12 +113,20 @@ def _read(texts: pa.Array, counts: np.ndarray, dayfirst: bool | None) -> tuple[n
     else:
         fill(numeric_year, second, first)
 
-    words = replace(texts, r"[\s.,/'\-]+", " ")  # "15-Mar-2026" -> "15 mar 2026", "mrt. '26" -> "mrt 26"
-    for pattern in (_DAY_NAME_YEAR, _NAME_DAY_YEAR, _NAME_YEAR, _YEAR_NAME):
-        parts = extract(words, pattern)
-        matched = parts["y"].is_valid().to_numpy(zero_copy_only=False)
-        days = to_float(parts["d"]) if "d" in parts else np.where(matched, 1.0, np.nan)
-        fill(to_float(parts["y"]), lookup(parts["mon"], MONTHS), days)
+    worded = np.flatnonzero(matches(texts, "[a-z]"))  # month names: only these texts can hold one
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        out = np.full(len(texts), np.nan)
+        out[worded] = values
+        return out
+
+    if len(worded):
+        words = replace(texts.take(pa.array(worded)), r"[\s.,/'\-]+", " ")  # "15-Mar-2026" -> "15 mar 2026"
+        for pattern in (_DAY_NAME_YEAR, _NAME_DAY_YEAR, _NAME_YEAR, _YEAR_NAME):
+            parts = extract(words, pattern)
+            matched = parts["y"].is_valid().to_numpy(zero_copy_only=False)
+            days = to_float(parts["d"]) if "d" in parts else np.where(matched, 1.0, np.nan)
+            fill(spread(to_float(parts["y"])), spread(lookup(parts["mon"], MONTHS)), spread(days))
 
     dates = _calendar_dates(_full_year(year), month, day)
     serial = to_float(extract(texts, _SERIAL)["n"])
@@ -145,6 +157,47 @@ def parse_dates(s: pd.Series, *, dayfirst: bool | None = None) -> Parsed:
     return cells.result(dates.astype("datetime64[ns]"), "; ".join(convention))
 
 
+def _month_of(text: str) -> tuple[int, int] | None:
+    """One lower-case text -> (year, month) when it is a date or a month, else None.
+
+    The scalar twin of ``_read`` (day-first, same patterns): wide-grid detection asks this of every
+    header cell it considers, and Arrow's per-call overhead (milliseconds) would add up there.
+    """
+    text = re.sub(_TIME, "", re.sub(_WEEKDAY, "", text))
+    words = re.sub(r"[\s.,/'\-]+", " ", text).strip()
+    found = None
+    if match := re.fullmatch(_SERIAL, text):
+        serial = int(match["n"])
+        if SERIAL_RANGE[0] <= serial <= SERIAL_RANGE[1]:
+            day = EXCEL_EPOCH + np.timedelta64(serial, "D")
+            return int(str(day)[:4]), int(str(day)[5:7])
+        return None
+    for pattern in (_ISO, _COMPACT, _YEAR_MONTH, _MONTH_YEAR, _NUMERIC):
+        if match := re.fullmatch(pattern, text):
+            parts = match.groupdict()
+            found = (parts["y"], parts.get("m") or parts["b"], parts.get("d") or parts.get("a") or "1")
+            break
+    else:
+        for pattern in (_DAY_NAME_YEAR, _NAME_DAY_YEAR, _NAME_YEAR, _YEAR_NAME):
+            if (match := re.fullmatch(pattern, words)) and match["mon"] in MONTHS:
+                found = (match["y"], str(MONTHS[match["mon"]]), match.groupdict().get("d") or "1")
+                break
+    if found is None:
+        return None
+    year, month, day = (int(part) for part in found)
+    year = int(_full_year(np.array([year]))[0])
+    try:
+        dt.date(year, month, day)
+    except ValueError:  # 31-02-2026, 2026-13
+        return None
+    return (year, month) if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_month(text: str) -> tuple[int, int] | None:
+    return _month_of(text)
+
+
 def parse_period_header(text: object, *, default_year: int | None = None) -> pd.Timestamp | None:
     """One wide-grid column header -> the first day of its month, or None when it names no month.
 
@@ -154,10 +207,9 @@ def parse_period_header(text: object, *, default_year: int | None = None) -> pd.
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return None
     cleaned = str(text).strip().lower()
-    dates, _ = _read(pa.array([cleaned], pa.large_string()), np.ones(1), dayfirst=True)
-    if not np.isnat(dates[0]):
-        found = pd.Timestamp(dates[0])
-        return pd.Timestamp(year=found.year, month=found.month, day=1)
+    found = _cached_month(cleaned)
+    if found is not None:
+        return pd.Timestamp(year=found[0], month=found[1], day=1)
     month = MONTHS.get(cleaned.strip(" ."))
     if month is None or default_year is None:
         return None

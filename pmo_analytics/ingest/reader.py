@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from pmo_analytics.ingest import _read_worker
 from pmo_analytics.ingest._csv_text import decode_text, read_csv_sheet
 from pmo_analytics.ingest._file_checks import (
+    ENCRYPTED,
     OLE2_MAGIC,
     ZIP_MAGICS,
     FileRefused,
@@ -48,9 +49,8 @@ logger = logging.getLogger(__name__)
 MEBIBYTE = 1024**2
 DEFAULT_UPLOAD_MEGABYTES = 50
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
-ENCRYPTED = "the workbook is password-protected (encrypted); save it without a password and upload it again"
 NOT_SAFE = "could not be read safely: it needs more memory/time than allowed (a cell far from the others, or a compressed bomb)"
-NOT_READABLE = "could not be read as an Excel workbook (the file is damaged or in a format Excel no longer writes)"
+NOT_READABLE = "could not be read as an Excel workbook (the file is damaged, or not an .xlsx, .xlsm or .xls file)"
 WORKER_PATH = Path(_read_worker.__file__)
 
 
@@ -196,7 +196,8 @@ def _stderr_summary(path: Path, size: int = 65_536) -> str:
 
 def _raise_for_child_failure(name: str, exit_status: int | None, stderr_summary: str) -> None:
     # The child's stderr is for the operator's log, never for the user.
-    logger.warning("reading %s in the child process failed (exit status %s): %s", name, exit_status, stderr_summary)
+    outcome = "was killed after the time limit" if exit_status is None else f"ended with exit status {exit_status}"
+    logger.warning("reading %s: the child process %s: %s", name, outcome, stderr_summary)
     if exit_status is None or exit_status < 0 or exit_status == _read_worker.EXIT_OUT_OF_MEMORY:
         raise FileRefused(NOT_SAFE)  # killed by the timeout, a signal (SIGKILL, SIGXCPU, SIGABRT) or out of memory
     if stderr_summary.startswith(f"{_read_worker.ERROR_MARKER} encrypted"):

@@ -1,0 +1,214 @@
+"""The `indicators` and `resources` commands (DESIGN.md, "Command line"); cli.py wires them in.
+
+python -m pmo_analytics indicators [--db PATH] [--as-of YYYY-MM-DD] [--format json|csv]
+python -m pmo_analytics resources  [--db PATH] [--as-of YYYY-MM-DD] [--period week|month|quarter]
+                                   [--by person|team] [--format json|csv]
+
+``--as-of`` defaults to the latest snapshot; the tables are those current on that date (Store.load_tables).
+JSON is a list of objects with exactly DESIGN.md's keys: undefined numbers are null, dates ISO
+("2026-03-31"), health_reasons a list of strings. CSV has the same columns, health_reasons joined by "; ".
+A missing database, no snapshot on or before the date, or unusable health settings: exit 2 with one line
+on stderr. Heavy imports (pandas, duckdb) happen inside the commands, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pmo_analytics.store import Store
+
+EXIT_OK = 0
+EXIT_UNUSABLE = 2
+RESOURCE_KEYS = ["period_start", "allocated_hours", "available_hours", "utilisation", "over_allocated"]
+# resources: the window shown starts with the period holding the as-of date and runs this long.
+RESOURCE_WINDOW = {"week": 52, "month": 12, "quarter": 4}
+# A CSV cell starting with one of these is a formula to Excel ("=HYPERLINK(...)"): prefixed with "'".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class NoData(Exception):
+    """Nothing to analyse: no database, no snapshot on or before the date. ``str()`` is one line."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+
+
+def add_analysis_commands(sub: argparse._SubParsersAction) -> None:
+    """Add `indicators` and `resources` to the subcommands (their handlers: ``ANALYSIS_COMMANDS``)."""
+    db_help = "database file (default: $PMO_DB, else data/pmo.duckdb)"
+    as_of_help = "reporting date YYYY-MM-DD (default: the latest snapshot)"
+    indicators = sub.add_parser("indicators", help="EVM, earned schedule, schedule, risk and health per project")
+    indicators.add_argument("--db", help=db_help)
+    indicators.add_argument("--as-of", type=_date, default=None, help=as_of_help)
+    indicators.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
+
+    resources = sub.add_parser(
+        "resources",
+        help="allocated against available hours per person or team per period",
+        description="Shows the 12 months (52 weeks, 4 quarters) starting with the period that holds the as-of date.",
+    )
+    resources.add_argument("--db", help=db_help)
+    resources.add_argument("--as-of", type=_date, default=None, help=as_of_help)
+    resources.add_argument("--period", choices=["week", "month", "quarter"], default="month", help="default month")
+    resources.add_argument("--by", choices=["person", "team"], default="person", help="default person")
+    resources.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
+
+
+# --- loading -------------------------------------------------------------------------------------------------
+
+
+def open_snapshot(db: str | None, as_of: dt.date | None) -> tuple[Store, dt.date]:
+    """The store and the date to analyse (``as_of``, else the latest snapshot). Raises :class:`NoData`."""
+    import duckdb
+
+    from pmo_analytics.store import Store, resolve_db_path
+
+    path = resolve_db_path(db)
+    if not path.is_file():
+        raise NoData(f"no database at {path}: import a file first (python -m pmo_analytics import FILE)")
+    store = Store(path, read_only=True)
+    try:
+        dates = store.snapshot_dates()
+    except duckdb.Error as err:
+        raise NoData(f"cannot read {path} as a PMO database: {str(err).splitlines()[0]}") from None
+    if not dates:
+        raise NoData(f"no snapshot in {path}: import a file first (python -m pmo_analytics import FILE)")
+    if as_of is not None and as_of < dates[0]:
+        raise NoData(f"no snapshot on or before {as_of} in {path} (the first is {dates[0]})")
+    return store, as_of or dates[-1]
+
+
+def resource_window(as_of: dt.date, period: str) -> tuple[dt.date, dt.date]:
+    """First and last day shown: whole periods, starting with the one holding ``as_of``.
+
+    month, 2026-03-31 -> 2026-03-01 .. 2027-02-28; quarter, 2026-05-10 -> 2026-04-01 .. 2027-03-31;
+    week, Tuesday 2026-03-31 -> Monday 2026-03-30 .. Sunday 2027-03-28 (52 weeks).
+    """
+    if period == "week":
+        start = as_of - dt.timedelta(days=as_of.weekday())
+        return start, start + dt.timedelta(weeks=RESOURCE_WINDOW["week"]) - dt.timedelta(days=1)
+    first_month = as_of.month - 1 if period == "month" else (as_of.month - 1) // 3 * 3
+    start = dt.date(as_of.year, first_month + 1, 1)
+    stop_month = first_month + 12  # 12 months either way: 12 months or 4 quarters
+    stop = dt.date(as_of.year + stop_month // 12, stop_month % 12 + 1, 1)
+    return start, stop - dt.timedelta(days=1)
+
+
+# --- output --------------------------------------------------------------------------------------------------
+
+
+def json_columns(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, object]]:
+    """Rows as JSON-ready dicts with exactly ``keys``: NaN/NA/NaT -> None, dates -> "2026-03-31",
+    numpy numbers -> Python numbers, lists (health_reasons) as they are."""
+    import pandas as pd
+
+    from pmo_analytics.indicators.common import json_number
+
+    columns: dict[str, list[object]] = {}
+    for key in keys:
+        series = frame[key]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            values = [None if pd.isna(v) else v.date().isoformat() for v in series]
+        elif pd.api.types.is_bool_dtype(series):
+            values = [None if pd.isna(v) else bool(v) for v in series]
+        elif pd.api.types.is_numeric_dtype(series):
+            values = [json_number(v) for v in series]
+        else:
+            values = [_json_value(v) for v in series]
+        columns[key] = values
+    return [dict(zip(keys, row, strict=True)) for row in zip(*(columns[key] for key in keys), strict=True)]
+
+
+def _json_value(value: object) -> object:
+    import pandas as pd
+
+    if isinstance(value, list | dict):
+        return value
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return None if pd.isna(value) else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def _csv_cell(value: object) -> object:
+    """None -> "", a list -> "a; b", text Excel would run as a formula -> "'=..."."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(str(part) for part in value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_records(records: list[dict[str, object]], keys: list[str], output_format: str, out: TextIO) -> None:
+    """The records as a JSON list (one line) or as CSV with a header row of ``keys``."""
+    if output_format == "json":
+        json.dump(records, out, ensure_ascii=False)
+        out.write("\n")
+        return
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(keys)
+    for record in records:
+        writer.writerow([_csv_cell(record[key]) for key in keys])
+
+
+# --- commands ------------------------------------------------------------------------------------------------
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_UNUSABLE
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from pmo_analytics.indicators.health import SettingsError, load_settings
+    from pmo_analytics.indicators.portfolio import INDICATOR_KEYS, project_indicators
+
+    try:
+        settings = load_settings()
+        store, as_of = open_snapshot(args.db, args.as_of)
+    except (NoData, SettingsError) as err:
+        return _fail(str(err))
+    tables = store.load_tables(["projects", "cost_periods", "milestones", "risks", "issues"], as_of)
+    indicators = project_indicators(tables, as_of, settings)
+    write_records(json_columns(indicators, INDICATOR_KEYS), INDICATOR_KEYS, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_resources(args: argparse.Namespace) -> int:
+    from pmo_analytics.indicators.resources import resource_load
+
+    try:
+        store, as_of = open_snapshot(args.db, args.as_of)
+    except NoData as err:
+        return _fail(str(err))
+    tables = store.load_tables(["people", "allocations"], as_of)
+    start, end = resource_window(as_of, args.period)
+    load = resource_load(tables["allocations"], tables["people"], args.period, args.by, start, end)
+    keys = ["person_name" if args.by == "person" else "team", *RESOURCE_KEYS]
+    write_records(json_columns(load, keys), keys, args.format, sys.stdout)
+    return EXIT_OK
+
+
+ANALYSIS_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "indicators": cmd_indicators,
+    "resources": cmd_resources,
+}
