@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
@@ -173,6 +174,15 @@ def write_records(records: list[dict[str, object]], keys: list[str], output_form
 # --- commands ------------------------------------------------------------------------------------------------
 
 
+def _emit(records: list[dict[str, object]], keys: list[str], output_format: str) -> int:
+    try:
+        write_records(records, keys, output_format, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+    return EXIT_OK
+
+
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_UNUSABLE
@@ -189,8 +199,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         return _fail(str(err))
     tables = store.load_tables(["projects", "cost_periods", "milestones", "risks", "issues"], as_of)
     indicators = project_indicators(tables, as_of, settings)
-    write_records(json_columns(indicators, INDICATOR_KEYS), INDICATOR_KEYS, args.format, sys.stdout)
-    return EXIT_OK
+    return _emit(json_columns(indicators, INDICATOR_KEYS), INDICATOR_KEYS, args.format)
 
 
 def cmd_resources(args: argparse.Namespace) -> int:
@@ -204,8 +213,7 @@ def cmd_resources(args: argparse.Namespace) -> int:
     start, end = resource_window(as_of, args.period)
     load = resource_load(tables["allocations"], tables["people"], args.period, args.by, start, end)
     keys = ["person_name" if args.by == "person" else "team", *RESOURCE_KEYS]
-    write_records(json_columns(load, keys), keys, args.format, sys.stdout)
-    return EXIT_OK
+    return _emit(json_columns(load, keys), keys, args.format)
 
 
 ANALYSIS_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -154,7 +154,7 @@ def test_default_portfolio_counts(portfolio):
 
 
 def test_statuses_and_mix_at_the_last_snapshot(portfolio):
-    """Shares of KIND_SHARES x 40, rounded: 6 on hold / not started... see demo_model.KIND_SHARES."""
+    """The archetype counts are demo_model.KIND_SHARES x 40, rounded, and each shows at the last snapshot."""
     projects = portfolio.latest.tables["projects"]
     status = projects["status"].value_counts().to_dict()
     # completed 0.11 x 40 = 4 + completed_late 0.04 x 40 = 2; cancelled 0.05 x 40 = 2; on hold 0.07 x 40 = 3.
