@@ -38,7 +38,8 @@ with st.expander("Delete this import", icon=":material/delete:"):
     st.write("Its rows leave every table; the previous snapshot becomes current again for the tables it held.")
     confirm = st.checkbox(f"Yes, delete import {choice}", key=f"confirm_{choice}")
     if st.button("Delete", type="primary", disabled=not confirm):
-        if store.delete_import(choice):
-            st.cache_data.clear()
-            st.success(f"Import {choice} deleted.")
+        deleted, message = ui.delete_import(choice)
+        if deleted:
+            st.toast(message, icon=":material/delete:")
             st.rerun()
+        st.error(message)

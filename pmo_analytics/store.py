@@ -165,10 +165,11 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 class Store:
     """The PMO database: imports (snapshots) and the contract tables as of a date."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, lock_timeout: float = 10.0):
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, lock_timeout: float | None = None):
         self.path = resolve_db_path(path)
         self.read_only = read_only
-        self.lock_timeout = lock_timeout
+        # How long to wait for another process's write to finish: $PMO_LOCK_TIMEOUT seconds, default 10.
+        self.lock_timeout = float(os.environ.get("PMO_LOCK_TIMEOUT", "10")) if lock_timeout is None else lock_timeout
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r}, read_only={self.read_only})"

@@ -93,6 +93,18 @@ def publish(result: ImportResult) -> tuple[int | None, str]:
     return import_id, f"Published as import {import_id}, snapshot of {result.as_of:%d %b %Y}."
 
 
+def delete_import(import_id: int) -> tuple[bool, str]:
+    """Delete one import (one transaction). Returns (deleted, message)."""
+    try:
+        deleted = get_store().delete_import(import_id)
+    except DatabaseBusy as err:
+        return False, str(err)
+    if not deleted:
+        return False, f"Import {import_id} no longer exists."
+    st.cache_data.clear()
+    return True, f"Import {import_id} deleted."
+
+
 def sheet_overview(result: ImportResult) -> pd.DataFrame:
     """One row per sheet: file, sheet, table (or skipped), header row, rows read/loaded/rejected, notes."""
     rows = []

@@ -326,7 +326,11 @@ def project_health(
             "health_schedule": schedule,
             "health_risk": risk,
             "health_overall": overall,
-            "health_reasons": [list(parts) for parts in zip(cost_reasons, schedule_reasons, risk_reasons, strict=True)],
+            "health_reasons": pd.Series(
+                [list(parts) for parts in zip(cost_reasons, schedule_reasons, risk_reasons, strict=True)],
+                index=ids,
+                dtype="object",
+            ),
             "schedule_basis": basis,
             "reported_status": reported,
             "status_disagrees": disagrees.astype(bool),

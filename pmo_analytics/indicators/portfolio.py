@@ -151,7 +151,7 @@ def project_indicators(
     milestones, risks or issues count 0 of them (risk_exposure 0.0). ``reasons`` merges every undefined
     figure's reason; ``health_reasons`` says which rule and figure decided each health component.
     """
-    as_of = pd.Timestamp(as_of).normalize()
+    as_of = pd.Timestamp(as_of).normalize().as_unit("ns")
     projects = _table(tables, "projects")
     cost_periods = _table(tables, "cost_periods")
     risks = _table(tables, "risks")
