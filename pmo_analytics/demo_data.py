@@ -202,8 +202,10 @@ def _project_names(rng: np.random.Generator, portfolio_per_project: list[str]) -
     """The curated names of each portfolio first, then "Migratie zaaksysteem"-style ones, then "... fase 2"."""
     pools = {}
     for portfolio, info in words.PORTFOLIOS.items():
+        curated = list(info["projects"])
         generated = [f"{action} {thing}" for action in words.NAME_ACTIONS for thing in info["objects"]]
-        pools[portfolio] = list(info["projects"]) + [generated[i] for i in rng.permutation(len(generated))]
+        generated = [name for name in generated if name not in curated]
+        pools[portfolio] = curated + [generated[i] for i in rng.permutation(len(generated))]
     used: dict[str, int] = {}
     names = []
     for portfolio in portfolio_per_project:

@@ -127,13 +127,9 @@ def records(frame: pd.DataFrame) -> Iterator[dict[str, object]]:
         yield dict(zip(columns, values, strict=True))
 
 
-def _title(text: str) -> list:
-    return [text]
-
-
 def register_rows(projects: pd.DataFrame, as_of: date) -> Iterator[list]:
     """Title row ("Projectenoverzicht maart 2026"), a blank row, the header, one row per project."""
-    yield _title(f"Projectenoverzicht {MONTH_NAMES[as_of.month - 1]} {as_of.year}")
+    yield [f"Projectenoverzicht {MONTH_NAMES[as_of.month - 1]} {as_of.year}"]
     yield []
     yield list(REGISTER_HEADERS)
     for row in records(projects):
@@ -219,7 +215,7 @@ def finance_sheets(cost_periods: pd.DataFrame, as_of: date) -> list[Sheet]:
 
 
 def _grid_rows(title: str, wide: pd.DataFrame) -> Iterator[list]:
-    yield _title(title)
+    yield [title]
     yield []
     yield ["Projectcode", "Kostensoort", *(month_header(d.date()) for d in wide.columns), "Totaal"]
     values = wide.to_numpy()
@@ -239,7 +235,7 @@ def _earned_rows(earned: pd.DataFrame) -> Iterator[list]:
 
 
 def risk_rows(risks: pd.DataFrame, as_of: date) -> Iterator[list]:
-    yield _title(f"Risicoregister, stand per {day_first(as_of)}")
+    yield [f"Risicoregister, stand per {day_first(as_of)}"]
     yield []
     yield list(RISK_HEADERS)
     for row in records(risks):
@@ -293,7 +289,7 @@ def allocation_rows(allocations: pd.DataFrame) -> Iterator[list]:
         .unstack("period_date")
         .reindex(pd.MultiIndex.from_frame(keys))
     )
-    yield _title("Geplande inzet in uren per maand")
+    yield ["Geplande inzet in uren per maand"]
     yield []
     yield ["Medewerker", "Projectnummer", *(d.date() for d in wide.columns)]
     for (person, project_id), row in zip(wide.index, wide.to_numpy(), strict=True):

@@ -1193,12 +1193,19 @@ def header_multiplier(header: object) -> float:
     return 1.0
 
 
+_SYNONYM_INDEXES: dict[str, dict[str, str]] = {}
+
+
 def synonym_index(table: Table) -> dict[str, str]:
     """Normalised header key -> column name, for one table (its contextual headers excluded)."""
+    if table.name in _SYNONYM_INDEXES and table is TABLES.get(table.name):
+        return _SYNONYM_INDEXES[table.name]
     index: dict[str, str] = {}
     for col in table.columns:
         for word in (col.name, col.name.replace("_", " "), *col.synonyms):
             index.setdefault(synonym_key(word), col.name)
+    if table is TABLES.get(table.name):
+        _SYNONYM_INDEXES[table.name] = index
     return index
 
 

@@ -73,7 +73,7 @@ __all__ = [
 
 
 def _threshold(value: float) -> str:
-    """0.9 -> "0.90", 0.925 -> "0.925", 15.0 -> "15" for scores and percents is done by the caller."""
+    """A band limit as the settings file would write it, at least two decimals: 0.9 -> "0.90", 0.925 -> "0.925"."""
     for decimals in range(2, 7):
         text = f"{value:.{decimals}f}"
         if float(text) == value:
@@ -188,34 +188,34 @@ def _schedule(
 ) -> tuple[pd.Series, list[str], pd.Series]:
     spi_t = es["spi_t"].astype("float64")
     by_spi_t = band_health(spi_t, settings.schedule)
-    percent = slip["finish_slip_percent"].astype("float64")
-    days = slip["finish_slip_days"].astype("float64")
+    rows = zip(
+        spi_t.to_numpy(),
+        by_spi_t.to_numpy(),
+        slip["finish_slip_percent"].astype("float64").to_numpy(),
+        slip["finish_slip_days"].astype("float64").to_numpy(),
+        ev[REASONS].to_numpy(),
+        es[REASONS].to_numpy(),
+        slip[REASONS].to_numpy(),
+        strict=True,
+    )
     health, reasons, basis = [], [], []
-    for position in range(len(spi_t)):
-        es_reasons, ev_reasons, slip_reasons = (
-            es[REASONS].iat[position],
-            ev[REASONS].iat[position],
-            slip[REASONS].iat[position],
-        )
-        if by_spi_t.iat[position] != GREY:
-            state = by_spi_t.iat[position]
-            health.append(state)
-            reasons.append(_band_reason("schedule", "spi_t", spi_t.iat[position], state, settings.schedule))
+    for value, band, percent, days, ev_reasons, es_reasons, slip_reasons in rows:
+        if band != GREY:
+            health.append(band)
+            reasons.append(_band_reason("schedule", "spi_t", value, band, settings.schedule))
             basis.append("spi_t")
             continue
         # es's reasons first, then ev's: "pv unknown" -> "pv unknown: no cost_periods and no budget to spread"
         why_spi_t = _why({**ev_reasons, **es_reasons}, "spi_t", "spi_t undefined")
-        if np.isnan(percent.iat[position]):
+        if np.isnan(percent):
             why_slip = _why(slip_reasons, "finish_slip_days", "") or _why(slip_reasons, "finish_slip_percent", "")
             health.append(GREY)
             reasons.append(f"schedule grey: no spi_t ({why_spi_t}) and no finish slip % ({why_slip or 'unknown'})")
             basis.append(None)
             continue
-        state = _slip_health(percent.iat[position], settings.schedule_slip)
+        state = _slip_health(percent, settings.schedule_slip)
         health.append(state)
-        reasons.append(
-            _slip_reason(state, days.iat[position], percent.iat[position], settings.schedule_slip, why_spi_t)
-        )
+        reasons.append(_slip_reason(state, days, percent, settings.schedule_slip, why_spi_t))
         basis.append("finish_slip")
     index = spi_t.index
     return pd.Series(health, index=index, dtype="str"), reasons, pd.Series(basis, index=index, dtype="str")
