@@ -18,9 +18,10 @@ from pmo_analytics.charts.style import (
     empty_note,
     health_style,
     project_labels,
+    text_column,
     texts,
 )
-from pmo_analytics.formatting import MISSING, format_date, format_days
+from pmo_analytics.formatting import format_date, format_days
 
 ONE_MILLISECOND = pd.Timedelta(milliseconds=1)
 ROW_PIXELS = 26
@@ -71,7 +72,7 @@ def timeline(
     customdata = np.column_stack(
         [
             rows["project_id"].astype("str").to_numpy(),
-            column_or_missing(rows, "portfolio").fillna(MISSING).astype("str").to_numpy(),
+            text_column(rows, "portfolio"),
             [health_style(status).label for status in health],
             texts(start, format_date),
             texts(planned, format_date),

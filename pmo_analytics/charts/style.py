@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from pmo_analytics.formatting import format_date
+from pmo_analytics.formatting import MISSING, format_date
 from pmo_analytics.indicators.health import AMBER, GREEN, GREY, RED
 from pmo_analytics.indicators.health_settings import Bands, RiskThresholds
 
@@ -99,6 +99,13 @@ def project_labels(frame: pd.DataFrame) -> list[str]:
 def column_or_missing(frame: pd.DataFrame, name: str) -> pd.Series:
     """The column, or NaN for every row when the frame does not carry it (optional hover figures)."""
     return frame[name] if name in frame.columns else pd.Series(np.nan, index=frame.index, dtype="float64")
+
+
+def text_column(frame: pd.DataFrame, name: str, missing: str = MISSING) -> list[str]:
+    """A text column for hovers, ``missing`` where blank or where the frame has no such column."""
+    if name not in frame.columns:
+        return [missing] * len(frame)
+    return [value if isinstance(value, str) and value != "" else missing for value in frame[name]]
 
 
 def texts(values: Sequence[object] | pd.Series, formatter) -> list[str]:  # noqa: ANN001

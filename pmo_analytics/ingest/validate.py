@@ -156,10 +156,13 @@ def validate(source: Extracted) -> Validated:
         reject(~pd.Series(has_any, index=data.index), table.required_any[0], f"no value: a row needs one of {names}")
     # A "Totaal" row at the bottom of a register is a sum, not a project.
     for key in (c for c in table.key if c in parsed and schema.TABLES[table.name].column(c).kind in ("id", "text")):
-        is_total = data[key].map(
-            lambda v: isinstance(v, str) and schema.normalise_value(v) in schema.TOTAL_WORDS, na_action="ignore"
-        )
-        reject(is_total.fillna(False).astype(bool), key, "a total row, not data: not loaded")
+        # Only a short text can be "Totaal": judge the few distinct short values, not every row.
+        texts = data[key]
+        short = texts.dropna()
+        short = short[short.str.len() <= 20].unique()
+        totals = [v for v in short if schema.normalise_value(v) in schema.TOTAL_WORDS]
+        if totals:
+            reject(texts.isin(totals).fillna(False).astype(bool), key, "a total row, not data: not loaded")
 
     kept_mask = ~bad_required
     kept = pd.DataFrame({name: series[kept_mask] for name, series in parsed.items()})
