@@ -15,8 +15,20 @@ from pathlib import Path
 
 from common import OUT, ROOT, machine, median_of
 
-HEADERS = ["Projectcode", "Projectnaam", "Periode", "Kostensoort", "Begroot", "Werkelijk", "Verdiend", "Prognose",
-           "Kostenplaats", "Grootboek", "Boekdatum", "Omschrijving"]
+HEADERS = [
+    "Projectcode",
+    "Projectnaam",
+    "Periode",
+    "Kostensoort",
+    "Begroot",
+    "Werkelijk",
+    "Verdiend",
+    "Prognose",
+    "Kostenplaats",
+    "Grootboek",
+    "Boekdatum",
+    "Omschrijving",
+]
 
 
 def build_workbook(rows: int) -> Path:
@@ -35,12 +47,22 @@ def build_workbook(rows: int) -> Path:
     for i in range(rows):
         project = i // 48
         month = (i // 4) % 12 + 1
-        ws.append([
-            f"P-{project:05d}", f"Project {project}", f"{2026 - (i // 48) % 3}-{month:02d}", categories[i % 4],
-            f"€ {1000 + i % 997:,}.{i % 100:02d}".replace(",", "X").replace(".", ",").replace("X", "."),
-            round(900.5 + i % 1013, 2), 850 + i % 1009, None if i % 3 else 1200.0,
-            f"KP{i % 50:03d}", 4000 + i % 20, dt.datetime(2026, month, 1 + i % 28), "maandafsluiting",
-        ])
+        ws.append(
+            [
+                f"P-{project:05d}",
+                f"Project {project}",
+                f"{2026 - (i // 48) % 3}-{month:02d}",
+                categories[i % 4],
+                f"€ {1000 + i % 997:,}.{i % 100:02d}".replace(",", "X").replace(".", ",").replace("X", "."),
+                round(900.5 + i % 1013, 2),
+                850 + i % 1009,
+                None if i % 3 else 1200.0,
+                f"KP{i % 50:03d}",
+                4000 + i % 20,
+                dt.datetime(2026, month, 1 + i % 28),
+                "maandafsluiting",
+            ]
+        )
     wb.save(path)
     return path
 
@@ -53,23 +75,55 @@ def main() -> None:
     args = parser.parse_args()
     path = build_workbook(args.rows)
     db = OUT / "bench_import.duckdb"
-    bare = median_of(args.runs, [sys.executable, "-c",
-        "import sys, fastexcel; r = fastexcel.read_excel(sys.argv[1]); "
-        "[r.load_sheet(n).to_arrow() for n in r.sheet_names]", str(path)])
+    bare = median_of(
+        args.runs,
+        [
+            sys.executable,
+            "-c",
+            "import sys, fastexcel; r = fastexcel.read_excel(sys.argv[1]); "
+            "[r.load_sheet(n).to_arrow() for n in r.sheet_names]",
+            str(path),
+        ],
+    )
     results = {"fastexcel bare read (all sheets)": bare}
     imports = []
     for run in range(args.runs):
         db.unlink(missing_ok=True)
-        imports.append(median_of(1, [sys.executable, "-m", "pmo_analytics", "import", str(path), "--db", str(db),
-                                     "--as-of", f"2026-{run + 1:02d}-28"]))
+        imports.append(
+            median_of(
+                1,
+                [
+                    sys.executable,
+                    "-m",
+                    "pmo_analytics",
+                    "import",
+                    str(path),
+                    "--db",
+                    str(db),
+                    "--as-of",
+                    f"2026-{run + 1:02d}-28",
+                ],
+            )
+        )
     results["pmo_analytics import (whole process)"] = {
         "wall_s": sorted(r["wall_s"] for r in imports)[len(imports) // 2],
-        "peak_mib": sorted(r["peak_mib"] for r in imports)[len(imports) // 2], "runs": args.runs}
+        "peak_mib": sorted(r["peak_mib"] for r in imports)[len(imports) // 2],
+        "runs": args.runs,
+    }
     if args.openpyxl:
-        results["pandas.read_excel (openpyxl)"] = median_of(1, [sys.executable, "-c",
-            "import sys, pandas as pd; pd.read_excel(sys.argv[1], sheet_name=None, engine='openpyxl')", str(path)])
+        results["pandas.read_excel (openpyxl)"] = median_of(
+            1,
+            [
+                sys.executable,
+                "-c",
+                "import sys, pandas as pd; pd.read_excel(sys.argv[1], sheet_name=None, engine='openpyxl')",
+                str(path),
+            ],
+        )
     print(f"machine: {machine()}")
-    print(f"workbook: {path.relative_to(ROOT)} ({path.stat().st_size / 1024**2:.1f} MiB, {args.rows:,} rows x 12 columns)")
+    print(
+        f"workbook: {path.relative_to(ROOT)} ({path.stat().st_size / 1024**2:.1f} MiB, {args.rows:,} rows x 12 columns)"
+    )
     print(f"{'what':<40} {'median wall (s)':>16} {'peak RSS (MiB)':>15}")
     for name, r in results.items():
         print(f"{name:<40} {r['wall_s']:>16.2f} {r['peak_mib']:>15.0f}")

@@ -5,23 +5,20 @@ import streamlit as st
 from pmo_analytics import schema, ui
 
 st.title("Snapshot data")
-as_of = ui.snapshot_picker()
-if as_of is None:
-    st.info("No data yet. Upload your exports on the Import page, or run `python -m pmo_analytics demo`.")
-    st.stop()
-
+view = ui.frame()
+tables = ui.tables(view)
 labels = ui.table_labels()
-tables = ui.load_tables(as_of)
-counts = {name: len(frame) for name, frame in tables.items()}
-st.caption(f"As of {as_of:%d %B %Y}: each table comes from the latest import on or before that date that held it.")
-cols = st.columns(len(counts))
-for col, (name, n) in zip(cols, counts.items(), strict=True):
-    col.metric(labels[name], f"{n:,}")
+st.caption(
+    f"As of {view.as_of:%d %B %Y}: each table comes from the latest import on or before that date that held it."
+    + (" Filters apply." if view.is_filtered else "")
+)
+cols = st.columns(len(tables))
+for col, name in zip(cols, schema.TABLES, strict=True):
+    col.metric(labels[name], f"{len(tables[name]):,}")
 
 name = st.segmented_control("Table", list(schema.TABLES), format_func=labels.get, default="projects")
 if name:
-    table = schema.TABLES[name]
-    st.caption(table.grain)
+    st.caption(schema.TABLES[name].grain)
     frame = tables[name]
     if frame.empty:
         st.info(f"No {labels[name].lower()} in this snapshot: upload a sheet with them on the Import page.")

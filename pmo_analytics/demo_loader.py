@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ def load_demo(
     months: int = 12,
     out: str | Path | None = None,
     load: bool = True,
+    end: dt.date | None = None,
 ) -> list[str]:
     """Write the demo workbooks (to `out`, else a temporary folder) and import one snapshot per month.
 
@@ -26,7 +28,7 @@ def load_demo(
     with tempfile.TemporaryDirectory(prefix="pmo-demo-") as tmp:
         folder = Path(out) if out else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        snapshots = write_demo_workbooks(folder, projects=projects, months=months)
+        snapshots = write_demo_workbooks(folder, projects=projects, months=months, end=end)
         if not load:
             return [f"{s.as_of}: {', '.join(p.name for p in s.files)}" for s in snapshots] + [f"written to {folder}"]
         store = Store(db)

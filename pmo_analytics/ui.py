@@ -6,14 +6,20 @@ The only library module that imports streamlit. Pages read, call and draw; the l
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import os
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 
-from pmo_analytics import schema
+from pmo_analytics import dashboard, schema
+from pmo_analytics.indicators.health import HealthSettings
+from pmo_analytics.indicators.health_settings import DEFAULT_SETTINGS_PATH, SettingsError, load_settings
 from pmo_analytics.ingest.model import ImportResult, UnusableFile
 from pmo_analytics.ingest.reader import ReadLimits
 from pmo_analytics.store import DatabaseBusy, Store, resolve_db_path
@@ -152,19 +158,153 @@ def load_table(name: str, as_of: dt.date | None) -> pd.DataFrame:
     return load_tables(as_of)[name]
 
 
-def snapshot_picker(label: str = "Snapshot (as of)") -> dt.date | None:
-    """Sidebar choice of the snapshot date, newest first, kept in the URL (?as_of=2026-03-31)."""
-    dates = get_store().snapshot_dates()
+@dataclass(frozen=True)
+class Frame:
+    """What every dashboard page works on: the chosen snapshot, the previous one, the filters."""
+
+    as_of: dt.date
+    previous: dt.date | None
+    dates: tuple[dt.date, ...]  # every snapshot date, ascending
+    filters: tuple[tuple[str, tuple[str, ...]], ...]  # (("portfolio", ("Bedrijfsvoering",)), ...): hashable
+
+    @property
+    def filter_dict(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.filters}
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(v for _, v in self.filters)
+
+
+@st.cache_resource(show_spinner=False)
+def _settings_cached(version: float) -> HealthSettings:
+    return load_settings()
+
+
+def health_settings() -> HealthSettings:
+    """The PMO's health thresholds (reloaded when the file changes). A bad file stops the page with its message."""
+    path = Path(os.environ.get("PMO_HEALTH_SETTINGS", "") or DEFAULT_SETTINGS_PATH)
+    try:
+        return _settings_cached(path.stat().st_mtime if path.exists() else 0.0)
+    except SettingsError as err:
+        st.error(f"The health settings cannot be used: {err}", icon=":material/error:")
+        st.stop()
+        raise  # unreachable: st.stop() ends the run
+
+
+def dashboard_sidebar() -> Frame | None:
+    """The sidebar of the dashboard pages: the snapshot (as-of) and the filters, all kept in the URL
+    (?as_of=2026-10-31&portfolio=Bedrijfsvoering), so a filtered view can be mailed as a link."""
+    store = get_store()
+    dates = tuple(store.snapshot_dates())
     if not dates:
+        st.session_state.pop("dashboard_frame", None)
         return None
-    options = sorted(dates, reverse=True)
-    wanted = st.query_params.get("as_of")
-    index = 0
-    if wanted:
-        try:
-            index = options.index(dt.date.fromisoformat(wanted))
-        except ValueError:
-            index = 0
-    chosen = st.sidebar.selectbox(label, options, index=index, format_func=lambda d: f"{d:%d %b %Y}")
-    st.query_params["as_of"] = chosen.isoformat()
-    return chosen
+    options = [d.isoformat() for d in reversed(dates)]
+    with st.sidebar:
+        chosen = st.selectbox(
+            "Snapshot (as of)",
+            options,
+            key="as_of",
+            bind="query-params",
+            format_func=lambda iso: f"{dt.date.fromisoformat(iso):%d %b %Y}",
+            help="Each table is taken from the latest import on or before this date.",
+        )
+        as_of = dt.date.fromisoformat(chosen)
+        projects = load_tables(as_of)["projects"]
+        with st.expander("Filters", expanded=True, icon=":material/filter_alt:"):
+            values = dashboard.filter_options(projects)
+            filters = []
+            for name, label in dashboard.FILTERS.items():
+                picked = st.multiselect(label, values[name], key=name, bind="query-params", placeholder="All")
+                filters.append((name, tuple(picked)))
+    previous = dashboard_previous(dates, as_of)
+    frame = Frame(as_of, previous, dates, tuple(filters))
+    st.session_state["dashboard_frame"] = frame
+    return frame
+
+
+def clear_frame() -> None:
+    st.session_state.pop("dashboard_frame", None)
+
+
+def dashboard_previous(dates: tuple[dt.date, ...], as_of: dt.date) -> dt.date | None:
+    earlier = [d for d in dates if d < as_of]
+    return earlier[-1] if earlier else None
+
+
+def frame() -> Frame | None:
+    """The frame app.py's sidebar set up for this run (None: no snapshot yet). Pages stop with an empty state
+    that says what to upload when there is none."""
+    current = st.session_state.get("dashboard_frame")
+    if current is None:
+        st.info(
+            "No snapshot yet. Upload your exports on the **Import** page (a project register, a budget grid, a risk "
+            "register, a resource plan), or load the demo portfolio with `python -m pmo_analytics demo`.",
+            icon=":material/upload_file:",
+        )
+        st.page_link("pages/data_import.py", label="Go to Import", icon=":material/upload_file:")
+        st.stop()
+    return current
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _filtered(path: str, as_of: dt.date, filters: tuple, version: int) -> dict[str, pd.DataFrame]:
+    return dashboard.filter_tables(_load_tables(path, as_of, version), dict(filters))
+
+
+def tables(view: Frame, as_of: dt.date | None = None) -> dict[str, pd.DataFrame]:
+    """The filtered tables of the frame's snapshot (or of another date with the same filters). Cached."""
+    store = get_store()
+    return _filtered(str(store.path), as_of or view.as_of, view.filters, store.data_version())
+
+
+@st.cache_data(show_spinner="Computing indicators ...", max_entries=64)
+def _summary(path: str, as_of: dt.date, filters: tuple, version: int, settings: HealthSettings) -> dict[str, object]:
+    return dashboard.snapshot_summary(_filtered(path, as_of, filters, version), as_of, settings)
+
+
+def summary(view: Frame, as_of: dt.date | None = None) -> dict[str, object]:
+    """dashboard.snapshot_summary of the frame's snapshot (or another date): indicators, totals, KPIs. Cached."""
+    store = get_store()
+    return _summary(str(store.path), as_of or view.as_of, view.filters, store.data_version(), health_settings())
+
+
+@st.cache_data(show_spinner="Computing the trend over snapshots ...", max_entries=16)
+def _trends(
+    path: str, dates: tuple, filters: tuple, version: int, settings: HealthSettings
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    snapshots = [(d, _filtered(path, d, filters, version)) for d in dates]
+    return dashboard.trends(snapshots, settings)
+
+
+def trends(view: Frame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per-project history, portfolio history) over every snapshot up to the frame's date. Cached."""
+    store = get_store()
+    dates = tuple(d for d in view.dates if d <= view.as_of)
+    return _trends(str(store.path), dates, view.filters, store.data_version(), health_settings())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _view_call(path: str, version: int, target: str, as_of: dt.date, filters: tuple, params: tuple) -> object:
+    module, name = target.rsplit(".", 1)
+    function = getattr(importlib.import_module(module), name)
+    return function(_filtered(path, as_of, filters, version), as_of, **dict(params))
+
+
+def view_data(function, view: Frame, *, as_of: dt.date | None = None, **params: object) -> object:  # noqa: ANN001
+    """Call a pure page-data function ``function(tables, as_of, **params)`` on the frame's filtered tables,
+    cached per (function, snapshot, filters, database version, params): a warm rerun does no work.
+
+        s_curve = ui.view_data(dashboard.s_curve, view, project_ids=("P-001",))
+    """
+    store = get_store()
+    target = f"{function.__module__}.{function.__qualname__}"
+    return _view_call(
+        str(store.path), store.data_version(), target, as_of or view.as_of, view.filters, tuple(sorted(params.items()))
+    )
+
+
+def project_link(project_id: str) -> str:
+    """A relative link to the project page that keeps working when mailed: "project?project=P-001"."""
+    return f"project?project={quote(str(project_id))}"

@@ -296,11 +296,10 @@ def test_timeline_draws_baseline_and_forecast_bars_sorted_by_portfolio():
     # 15 Jan -> 1 Jun: 137 days; 1 Feb -> 1 May: 89 days; 1 Jan -> 1 Mar: 59 days
     assert list(baseline.x) == [137 * DAY_MS, 89 * DAY_MS, 59 * DAY_MS]
     forecasts = {trace.name: trace for trace in figure.data[1:]}
-    # Three has no forecast: its bar has no length, so it is not drawn
-    assert set(forecasts) == {"Forecast: Off track", "Forecast: At risk", "Forecast: On track"}
+    # Three (amber) has no forecast date: no forecast bar, and no empty "At risk" legend entry
+    assert list(forecasts) == ["Forecast: Off track", "Forecast: On track"]
     assert list(forecasts["Forecast: Off track"].x) == [90 * DAY_MS]  # 1 Jan -> 1 Apr
     assert list(forecasts["Forecast: On track"].x) == [73 * DAY_MS]  # 1 Feb -> actual 15 Apr
-    assert np.isnan(forecasts["Forecast: At risk"].x[0])
     assert forecasts["Forecast: Off track"].marker.pattern.shape == HEALTH_STYLES["red"].pattern
     assert list(baseline.customdata[:, 0]) == ["P3", "P2", "P1"]
     today = shape(figure, "as_of")

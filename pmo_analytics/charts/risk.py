@@ -265,7 +265,8 @@ def issues_by_priority(open_issues: pd.DataFrame, title: str | None = None) -> g
         )
     order = list(pd.unique(labels))
     figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=order)
-    figure.update_layout(barmode="stack", height=max(240, 80 + 28 * len(order)))
+    # Plotly lists stacked horizontal bars in reverse; "normal" keeps the most urgent first in the legend too.
+    figure.update_layout(barmode="stack", height=max(240, 80 + 28 * len(order)), legend_traceorder="normal")
     whole_number_axis(figure, open_issues["open_issues"].sum(), axis="x")
     return apply_layout(figure, title, "Open issues", None)
 

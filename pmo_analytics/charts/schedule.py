@@ -102,7 +102,7 @@ def timeline(
     lengths = ((finish - start) / ONE_MILLISECOND).astype("float64")
     statuses = HEALTH_ORDER if "health_overall" in rows else ("none",)
     for status in statuses:
-        chosen = (health == status).to_numpy()
+        chosen = (health == status).to_numpy() & lengths.notna().to_numpy()  # no forecast date: no bar
         if not chosen.any():
             continue
         style = HEALTH_STYLES.get(status)

@@ -6,7 +6,7 @@ Health is never told by colour alone: each status has a colour that colour-blind
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,7 +108,7 @@ def text_column(frame: pd.DataFrame, name: str, missing: str = MISSING) -> list[
     return [value if isinstance(value, str) and value != "" else missing for value in frame[name]]
 
 
-def texts(values: Sequence[object] | pd.Series, formatter) -> list[str]:  # noqa: ANN001
+def texts(values: Sequence[object] | pd.Series, formatter: Callable[[object], str]) -> list[str]:
     """Each value through a formatting function: [0.93, nan] with format_ratio -> ["0.93", "—"]."""
     return [formatter(value) for value in values]
 

@@ -1,0 +1,5 @@
+"""budget page: being written."""
+
+import streamlit as st
+
+st.title("budget")

@@ -1,0 +1,5 @@
+"""project page: being written."""
+
+import streamlit as st
+
+st.title("project")

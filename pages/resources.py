@@ -1,0 +1,5 @@
+"""resources page: being written."""
+
+import streamlit as st
+
+st.title("resources")

@@ -1,0 +1,5 @@
+"""risks page: being written."""
+
+import streamlit as st
+
+st.title("risks")

@@ -1,0 +1,5 @@
+"""schedule page: being written."""
+
+import streamlit as st
+
+st.title("schedule")

@@ -1,0 +1,275 @@
+"""What the dashboard pages show, computed from the stored tables: filters, KPIs, trends, S-curves.
+
+Pure functions (tables in, DataFrames/dicts out): the pages call them through ui.py's caches and only draw.
+``tables`` is a dict as ``Store.load_tables`` returns it; a snapshot is (as_of date, tables).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from pmo_analytics.indicators.evm import as_of_month, month_start_dates, planned_value_curves
+from pmo_analytics.indicators.health import HealthSettings
+from pmo_analytics.indicators.portfolio import portfolio_totals, project_indicators
+from pmo_analytics.indicators.resources import resource_load
+from pmo_analytics.schema import TABLES
+
+# Sidebar filters, in the order shown: project field -> label.
+FILTERS: dict[str, str] = {
+    "portfolio": "Portfolio",
+    "programme": "Programme",
+    "department": "Department",
+    "project_manager": "Project manager",
+    "phase": "Phase",
+    "status": "Status",
+}
+
+Tables = Mapping[str, pd.DataFrame]
+
+
+def filter_options(projects: pd.DataFrame) -> dict[str, list[str]]:
+    """The values each filter can take, sorted: {"portfolio": ["Bedrijfsvoering", ...], ...}."""
+    return {
+        name: sorted(projects[name].dropna().astype("str").unique().tolist()) if name in projects else []
+        for name in FILTERS
+    }
+
+
+def filter_tables(tables: Tables, filters: Mapping[str, Sequence[str]]) -> dict[str, pd.DataFrame]:
+    """Keep the projects that match every non-empty filter, and the rows of every table that belong to them.
+
+    People are kept when they have an allocation on a kept project (all people when no filter is set), so a
+    team lead filtering on a portfolio sees the load of the people working on it: all their allocations count,
+    because over-allocation is about the person, not one portfolio.
+    """
+    active = {k: list(v) for k, v in filters.items() if v and k in FILTERS}
+    if not active:
+        return dict(tables)
+    projects = tables["projects"]
+    keep = pd.Series(True, index=projects.index)
+    for name, values in active.items():
+        keep &= projects[name].isin(values).fillna(False).astype(bool)
+    ids = set(projects.loc[keep, "project_id"])
+    out: dict[str, pd.DataFrame] = {"projects": projects.loc[keep]}
+    for name, frame in tables.items():
+        if name in ("projects", "people", "allocations"):
+            continue
+        out[name] = (
+            frame.loc[frame["project_id"].isin(ids).fillna(False).astype(bool)] if "project_id" in frame else frame
+        )
+    allocations = tables.get("allocations", pd.DataFrame(columns=TABLES["allocations"].column_names))
+    people = tables.get("people", pd.DataFrame(columns=TABLES["people"].column_names))
+    involved = set(allocations.loc[allocations["project_id"].isin(ids).fillna(False).astype(bool), "person_name"])
+    out["allocations"] = allocations.loc[allocations["person_name"].isin(involved).fillna(False).astype(bool)]
+    out["people"] = people.loc[people["person_name"].isin(involved).fillna(False).astype(bool)]
+    return out
+
+
+def snapshot_indicators(tables: Tables, as_of: dt.date, settings: HealthSettings | None = None) -> pd.DataFrame:
+    """``project_indicators`` for one snapshot (one row per project)."""
+    return project_indicators(tables, as_of, settings)
+
+
+def over_allocated_people(tables: Tables, as_of: dt.date, months: int = 3) -> pd.DataFrame:
+    """People over-allocated in any month from the as-of month through ``months`` months on.
+
+    One row per person: person_name, team, months_over (how many of those months), worst_utilisation.
+    """
+    start = pd.Timestamp(as_of).to_period("M").start_time
+    end = (start + pd.DateOffset(months=months)) - pd.Timedelta(days=1)
+    load = resource_load(tables["allocations"], tables["people"], period="month", by="person", start=start, end=end)
+    over = load[load["over_allocated"]]
+    columns = ["person_name", "team", "months_over", "worst_utilisation"]
+    if over.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "worst_utilisation" else "str") for c in columns})
+    summary = over.groupby("person_name").agg(
+        months_over=("period_start", "size"), worst_utilisation=("utilisation", "max")
+    )
+    teams = (
+        tables["people"].drop_duplicates("person_name").set_index("person_name")["team"]
+        if "team" in tables["people"]
+        else None
+    )
+    summary = summary.assign(team=summary.index.map(teams) if teams is not None else pd.NA)
+    return summary.reset_index().sort_values("worst_utilisation", ascending=False, ignore_index=True)[columns]
+
+
+# The KPI cards of the overview, in order: key -> label.
+KPIS: dict[str, str] = {
+    "projects": "Projects",
+    "bac": "Budget (BAC)",
+    "ac": "Actual cost",
+    "eac": "Forecast (EAC)",
+    "cpi": "Portfolio CPI",
+    "spi_t": "Portfolio SPI(t)",
+    "red_projects": "Red projects",
+    "open_high_risks": "Open high risks",
+    "over_allocated_people": "Over-allocated people",
+}
+
+
+def kpis(indicators: pd.DataFrame, totals: pd.DataFrame, over_allocated: pd.DataFrame) -> dict[str, float]:
+    """The overview's headline figures. Money and ratios are the portfolio totals (ratios of sums)."""
+    total = totals.iloc[0] if len(totals) else pd.Series(dtype="float64")
+
+    def figure(name: str) -> float:
+        value = total.get(name, np.nan)
+        return float(value) if pd.notna(value) else float("nan")
+
+    return {
+        "projects": float(len(indicators)),
+        "bac": figure("bac"),
+        "ac": figure("ac"),
+        "eac": figure("eac"),
+        "cpi": figure("cpi"),
+        "spi_t": figure("spi_t"),
+        "red_projects": float((indicators["health_overall"] == "red").sum()),
+        "open_high_risks": float(indicators["open_high_risks"].fillna(0).sum())
+        if "open_high_risks" in indicators
+        else 0.0,
+        "over_allocated_people": float(len(over_allocated)),
+    }
+
+
+def kpi_deltas(current: Mapping[str, float], previous: Mapping[str, float] | None) -> dict[str, float | None]:
+    """Change since the previous snapshot per KPI; None when there is no previous snapshot or a side is unknown."""
+    if previous is None:
+        return dict.fromkeys(current)
+    out: dict[str, float | None] = {}
+    for key, value in current.items():
+        before = previous.get(key)
+        out[key] = None if before is None or pd.isna(before) or pd.isna(value) else value - before
+    return out
+
+
+def snapshot_summary(tables: Tables, as_of: dt.date, settings: HealthSettings | None = None) -> dict[str, object]:
+    """Everything the overview needs of one snapshot: indicators, totals, over-allocated people and KPIs."""
+    indicators = snapshot_indicators(tables, as_of, settings)
+    totals = portfolio_totals(indicators, tables, as_of)
+    over = over_allocated_people(tables, as_of)
+    return {"indicators": indicators, "totals": totals, "over_allocated": over, "kpis": kpis(indicators, totals, over)}
+
+
+HISTORY_COLUMNS = [
+    "as_of",
+    "project_id",
+    "project_name",
+    "portfolio",
+    "bac",
+    "ac",
+    "eac",
+    "cpi",
+    "spi_t",
+    "finish_slip_days",
+    "open_risks",
+    "risk_exposure",
+    "health_overall",
+]
+
+
+def trends(
+    snapshots: Sequence[tuple[dt.date, Tables]], settings: HealthSettings | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Indicators over snapshots, computed once per snapshot:
+    (per project: one row per snapshot date per project, HISTORY_COLUMNS;
+     per portfolio: one row per snapshot date with the totals, cpi and spi_t as ratios of sums)."""
+    projects, totals = [], []
+    for as_of, tables in snapshots:
+        indicators = snapshot_indicators(tables, as_of, settings)
+        stamp = pd.Timestamp(as_of)
+        projects.append(indicators.assign(as_of=stamp)[HISTORY_COLUMNS])
+        total = portfolio_totals(indicators, tables, as_of)
+        if len(total):
+            totals.append(total.iloc[[0]].assign(as_of=stamp))
+    project_history = pd.concat(projects, ignore_index=True) if projects else pd.DataFrame(columns=HISTORY_COLUMNS)
+    portfolio_history = (
+        pd.concat(totals, ignore_index=True)
+        if totals
+        else pd.DataFrame(columns=["as_of", "bac", "ac", "eac", "cpi", "spi", "spi_t"])
+    )
+    return project_history, portfolio_history
+
+
+def health_counts_over_time(project_history: pd.DataFrame) -> pd.DataFrame:
+    """Projects per health status per snapshot. One row per snapshot date per status (zeros included)."""
+    statuses = ["green", "amber", "red", "grey"]
+    if project_history.empty:
+        return pd.DataFrame(
+            {
+                "as_of": pd.Series(dtype="datetime64[ns]"),
+                "health": pd.Series(dtype="str"),
+                "projects": pd.Series(dtype="int64"),
+            }
+        )
+    counts = pd.crosstab(project_history["as_of"], project_history["health_overall"]).reindex(
+        columns=statuses, fill_value=0
+    )
+    return counts.rename_axis(columns="health").stack().rename("projects").reset_index()
+
+
+def s_curve(tables: Tables, as_of: dt.date, project_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Cumulative pv, ev and ac per month for a project or a group (summed). One row per month, dated at the
+    month's last day (period_end_date), the input of charts.s_curve.
+
+    pv runs over the whole plan; ev and ac stop at the as-of month (they are not known beyond it). ev per month
+    comes from cost_periods' earned_value where the files give it; otherwise only the as-of month carries ev
+    (percent_complete x bac, as the indicators compute it).
+    """
+    projects = tables["projects"]
+    cost = tables["cost_periods"]
+    if project_ids is not None:
+        projects = projects[projects["project_id"].isin(list(project_ids))]
+        cost = cost[cost["project_id"].isin(list(project_ids))]
+    columns = ["period_end_date", "pv", "ev", "ac"]
+    curves = planned_value_curves(projects, cost)
+    months = pd.Index(curves["month"].unique() if len(curves) else [], dtype="int64")
+    month_of = (
+        cost["period_date"].dt.year * 12 + cost["period_date"].dt.month - 1 - 1970 * 12
+        if len(cost)
+        else pd.Series(dtype="int64")
+    )
+    now = as_of_month(pd.Timestamp(as_of))
+    months = months.union(pd.Index(month_of.unique(), dtype="int64")).union(pd.Index([now]))
+    if len(curves) == 0 and len(cost) == 0:
+        return pd.DataFrame(
+            {c: pd.Series(dtype="datetime64[ns]" if c == "period_end_date" else "float64") for c in columns}
+        )
+    months = pd.RangeIndex(months.min(), months.max() + 1)
+    pv = curves.groupby("month")["planned_value"].sum().reindex(months, fill_value=0.0).cumsum()
+    ac = (
+        cost.assign(month=month_of)
+        .groupby("month")["actual_cost"]
+        .sum(min_count=1)
+        .reindex(months)
+        .fillna(0.0)
+        .cumsum()
+    )
+    has_ev = cost["earned_value"].notna().any() if len(cost) else False
+    if has_ev:
+        ev = (
+            cost.assign(month=month_of)
+            .groupby("month")["earned_value"]
+            .sum(min_count=1)
+            .reindex(months)
+            .fillna(0.0)
+            .cumsum()
+        )
+    else:
+        indicators = project_indicators({"projects": projects, "cost_periods": cost}, as_of)
+        ev = pd.Series(np.nan, index=months)
+        ev.loc[now] = indicators["ev"].sum(min_count=1)
+    after = months > now
+    frame = pd.DataFrame(
+        {
+            # cumulative through the month: dated at its last day
+            "period_end_date": month_start_dates(np.asarray(months)) + pd.offsets.MonthEnd(0),
+            "pv": pv.to_numpy(),
+            "ev": ev.where(~after).to_numpy(),
+            "ac": ac.where(~after).to_numpy(),
+        }
+    )
+    return frame

@@ -1,0 +1,1 @@
+"""Page data: pure functions that shape indicator frames for one page (no streamlit here)."""
