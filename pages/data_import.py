@@ -23,7 +23,7 @@ with left:
         key="uploads",
     )
 with right:
-    as_of = st.date_input("As-of (reporting) date", value=dt.date.today(), format="DD-MM-YYYY", key="as_of")
+    as_of = st.date_input("As-of (reporting) date", value=dt.date.today(), format="DD-MM-YYYY", key="import_as_of")
     st.download_button(
         "Download the template",
         data=template_workbook(),

@@ -1,5 +1,158 @@
-"""resources page: being written."""
+"""Resources: next month's over-allocations first, utilisation per person or team per period, capacity
+against demand, and every over-allocation in the window with the projects that cause it."""
 
+import pandas as pd
 import streamlit as st
 
-st.title("resources")
+from pmo_analytics import charts, dashboard, ui
+from pmo_analytics.charts.resources import period_labels
+from pmo_analytics.formatting import format_count, format_date, format_hours
+from pmo_analytics.views import resources
+
+PROJECT_LINK = st.column_config.LinkColumn("Main project", display_text=r"project=(.*)$")
+PERIOD_WORDS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
+HOURS = "%,.0f h"
+
+
+def over_allocation_table(rows: pd.DataFrame, period: str, key: str) -> None:
+    """What a team lead reads: one row per over-allocated person per period, the projects behind it."""
+    st.dataframe(
+        rows.assign(
+            period=period_labels(rows["period_start"], period) if len(rows) else [],
+            main_project=rows["main_project_id"].astype("str").map(ui.project_link),
+        )[
+            [
+                "person_name",
+                "team",
+                "period",
+                "allocated_hours",
+                "available_hours",
+                "utilisation",
+                "excess_hours",
+                "projects",
+                "main_project",
+            ]
+        ],  # fmt: skip
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "person_name": "Person",
+            "team": "Team",
+            "period": PERIOD_WORDS[period],
+            "allocated_hours": st.column_config.NumberColumn("Allocated", format=HOURS),
+            "available_hours": st.column_config.NumberColumn("Available", format=HOURS),
+            "utilisation": st.column_config.NumberColumn("Utilisation", format="percent"),
+            "excess_hours": st.column_config.NumberColumn("Over by", format=HOURS),
+            "projects": st.column_config.TextColumn("Projects (hours in the period, largest first)", width="large"),
+            "main_project": PROJECT_LINK,
+        },
+        key=key,
+    )
+
+
+st.title("Resources")
+view = ui.frame()
+tables = ui.tables(view)
+st.caption(
+    f"As of {view.as_of:%d %B %Y}"
+    + (
+        " · filtered: "
+        + ", ".join(f"{dashboard.FILTERS[k]} = {', '.join(v)}" for k, v in view.filters if v)
+        + " (people working on these projects, with all their allocations)"
+        if view.is_filtered
+        else ""
+    )
+)
+if tables["allocations"].empty:
+    st.info(
+        "No resource plan in this snapshot (or nobody works on the filtered projects): upload a resource plan "
+        "(allocations per person per project, and a people list with teams and weekly hours) on the Import page.",
+        icon=":material/upload_file:",
+    )
+    st.stop()
+
+controls = st.columns([2, 2, 3])
+period = controls[0].segmented_control(
+    "Period",
+    list(resources.PERIODS),
+    default="month",
+    required=True,
+    format_func=PERIOD_WORDS.get,
+    key="period",
+    bind="query-params",
+)
+by = controls[1].segmented_control(
+    "Rows",
+    list(resources.GROUPS),
+    default="person",
+    required=True,
+    format_func=str.capitalize,
+    key="group_by",
+    bind="query-params",
+)
+teams = tuple(
+    controls[2].multiselect("Teams", ui.view_data(resources.team_names, view), placeholder="All teams", key="teams")
+)
+
+# The first thing a team lead needs: who is over-allocated next month, and on which projects.
+month_start, _ = resources.next_month(view.as_of)
+upcoming = ui.view_data(resources.next_month_over_allocations, view, teams=teams)
+with st.container(border=True):
+    month = f"{month_start:%B %Y}"
+    if upcoming.empty:
+        st.subheader(f"Next month ({month}): nobody over-allocated")
+        st.caption("Every person's allocated hours fit within their available hours.")
+    else:
+        st.subheader(f"Next month ({month}): {format_count(len(upcoming))} people over-allocated")
+        left, right = st.columns(2)
+        left.metric("People over-allocated", format_count(len(upcoming)), border=True)
+        right.metric("Hours over capacity", format_hours(upcoming["excess_hours"].sum()), border=True)
+        over_allocation_table(upcoming, "month", "next_month")
+
+start, end = resources.resource_window(view.as_of, period)
+load = ui.view_data(resources.utilisation, view, period=period, by=by, teams=teams)
+with st.container(border=True):
+    st.subheader(f"Utilisation per {by} per {period}")
+    st.caption(
+        f"{format_date(start)} to {format_date(end)}: allocated hours / available hours. "
+        "Blue up to 100%, orange to red beyond; ▲ marks an over-allocation."
+    )
+    st.plotly_chart(charts.resource_heatmap(load, period), width="stretch", key="resource_heatmap")
+
+with st.container(border=True):
+    st.subheader("Capacity against demand")
+    names = [None, *resources.group_names(load)]
+    if st.session_state.get("capacity_for") not in names:  # a person chosen before switching to teams
+        st.session_state["capacity_for"] = None
+    who = st.selectbox("For", names, format_func=lambda name: name or "Everyone", key="capacity_for")
+    capacity = ui.view_data(resources.capacity_demand, view, period=period, by=by, teams=teams, name=who)
+    st.plotly_chart(charts.capacity_vs_demand(capacity, period), width="stretch", key="capacity_demand")
+
+over = ui.view_data(resources.over_allocations, view, period=period, teams=teams)
+with st.container(border=True):
+    st.subheader(f"Over-allocations per {period} ({format_count(len(over))})")
+    if over.empty:
+        st.success(f"Nobody is over-allocated from {format_date(start)} to {format_date(end)}.")
+    else:
+        st.caption(f"Per person, {format_date(start)} to {format_date(end)}, by {period} then name.")
+        over_allocation_table(over, period, "over_allocations")
+        with st.expander("Every project behind these over-allocations"):
+            causes = ui.view_data(resources.over_allocation_projects, view, period=period, teams=teams)
+            st.dataframe(
+                causes.assign(
+                    period=period_labels(causes["period_start"], period),
+                    project=causes["project_id"].astype("str").map(ui.project_link),
+                )[["person_name", "team", "period", "project", "project_name", "project_hours", "share"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "person_name": "Person",
+                    "team": "Team",
+                    "period": PERIOD_WORDS[period],
+                    "project": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$"),
+                    "project_name": "Project name",
+                    "project_hours": st.column_config.NumberColumn("Hours", format=HOURS),
+                    "share": st.column_config.NumberColumn("Share of the person's hours", format="percent"),
+                },
+                key="over_allocation_projects",
+            )

@@ -94,19 +94,14 @@ def open_snapshot(db: str | None, as_of: dt.date | None) -> tuple[Store, dt.date
 
 
 def resource_window(as_of: dt.date, period: str) -> tuple[dt.date, dt.date]:
-    """First and last day shown: whole periods, starting with the one holding ``as_of``.
+    """First and last day shown: ``RESOURCE_WINDOW`` whole periods, starting with the one holding ``as_of``.
 
-    month, 2026-03-31 -> 2026-03-01 .. 2027-02-28; quarter, 2026-05-10 -> 2026-04-01 .. 2027-03-31;
-    week, Tuesday 2026-03-31 -> Monday 2026-03-30 .. Sunday 2027-03-28 (52 weeks).
+    month, 2026-03-31 -> 2026-03-01 .. 2027-02-28; week, Tuesday 2026-03-31 -> Monday 2026-03-30 .. Sunday
+    2027-03-28 (52 weeks). The Resources page shares the rule (views.resources.resource_window), with 26 weeks.
     """
-    if period == "week":
-        start = as_of - dt.timedelta(days=as_of.weekday())
-        return start, start + dt.timedelta(weeks=RESOURCE_WINDOW["week"]) - dt.timedelta(days=1)
-    first_month = as_of.month - 1 if period == "month" else (as_of.month - 1) // 3 * 3
-    start = dt.date(as_of.year, first_month + 1, 1)
-    stop_month = first_month + 12  # 12 months either way: 12 months or 4 quarters
-    stop = dt.date(as_of.year + stop_month // 12, stop_month % 12 + 1, 1)
-    return start, stop - dt.timedelta(days=1)
+    from pmo_analytics.views.resources import resource_window as window
+
+    return window(as_of, period, RESOURCE_WINDOW[period])
 
 
 # --- output --------------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ def test_upload_check_and_publish_a_register(db, tmp_path):
     at = _import_page()
     content = dutch_register(tmp_path / "register.xlsx").read_bytes()
     at.file_uploader(key="uploads").set_value(("projectenregister.xlsx", content, XLSX))
-    at.date_input(key="as_of").set_value(dt.date(2026, 3, 31))
+    at.date_input(key="import_as_of").set_value(dt.date(2026, 3, 31))
     at.run()
     check = next(b for b in at.button if b.label == "Check the files")
     check.click()
