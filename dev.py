@@ -48,6 +48,10 @@ def main(argv: list[str]) -> None:
         sys.exit(2)
     setup()
     if argv[0] == "app":
+        db = Path(os.environ.get("PMO_DB") or ROOT / "data" / "pmo.duckdb")
+        if not db.exists():
+            print(f"first start: loading the demo portfolio into {db} (about half a minute) ...", flush=True)
+            run([PYTHON, "-m", "pmo_analytics", "demo", "--db", db])
         port = os.environ.get("PORT", "8501")
         print(
             f"starting PMO Analytics on http://localhost:{port} (the demo portfolio loads on first start)", flush=True

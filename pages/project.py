@@ -185,7 +185,11 @@ with tab_milestones:
         )
         st.markdown("**Milestone trend analysis**")
         st.caption("Each line is a milestone's date as forecast in each snapshot: rising lines are slipping.")
-        snapshots = [(day, ui.tables(view, as_of=day)["milestones"]) for day in view.dates if day <= view.as_of]
+        snapshots = [
+            (day, ui.view_data(views.project_milestone_rows, view, as_of=day, project_id=chosen))
+            for day in view.dates
+            if day <= view.as_of
+        ]
         mta = views.project_milestone_trend(snapshots, chosen)
         st.plotly_chart(charts.milestone_trend_chart(mta), width="stretch", key="milestone_trend")
 

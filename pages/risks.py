@@ -36,6 +36,12 @@ def risk_table(rows: pd.DataFrame, key: str) -> None:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def risk_trend(view: ui.Frame, version: int) -> pd.DataFrame:
+    """risks.risk_trend over every snapshot up to the frame's date, cached per frame and database version."""
+    return risks.risk_trend([(d, ui.tables(view, as_of=d)["risks"]) for d in view.dates if d <= view.as_of])
+
+
 st.title("Risks & issues")
 view = ui.frame()
 tables = ui.tables(view)
@@ -50,9 +56,9 @@ st.caption(
 )
 
 # Headline figures with the change since the previous snapshot, from the trend over every snapshot so far.
-dates = [d for d in view.dates if d <= view.as_of]
-trend = risks.risk_trend([(d, ui.tables(view, as_of=d)["risks"]) for d in dates])
-issue_list = ui.view_data(risks.open_issue_list, view)
+trend = risk_trend(view, ui.get_store().data_version())
+data = ui.view_data(risks.risk_page, view)
+issue_list = data["open_issues"]
 previous_issues = ui.view_data(risks.open_issue_list, view, as_of=view.previous) if view.previous else None
 now = trend.iloc[-1]
 before = trend.iloc[-2] if len(trend) > 1 else None
@@ -94,7 +100,7 @@ if tables["risks"].empty:
         icon=":material/upload_file:",
     )
 else:
-    matrix = ui.view_data(risks.matrix, view)
+    matrix = data["matrix"]
     cells = risks.matrix_cells(matrix, thresholds)
     labels = dict(zip(zip(cells["probability_level"], cells["impact_level"], strict=True), cells["label"], strict=True))
     left, right = st.columns([2, 3])
@@ -133,8 +139,9 @@ else:
         by_score, by_value = st.tabs(["By score", "By expected value"])
         for tab, by in ((by_score, "score"), (by_value, "expected_value")):
             with tab:
-                top = ui.view_data(risks.ranked_risks, view, by=by, n=10)
-                st.plotly_chart(charts.top_risks_bar(top, by, thresholds), width="stretch", key=f"top_risks_{by}")
+                st.plotly_chart(
+                    charts.top_risks_bar(data[f"top_by_{by}"], by, thresholds), width="stretch", key=f"top_risks_{by}"
+                )
 
     if cell is not None:
         with st.container(border=True):
@@ -148,15 +155,18 @@ else:
         st.caption(
             "Sum of the expected values (probability x impact amount) of each project's open risks. Click a bar to open the project."
         )
-        exposure = ui.view_data(risks.exposure_by_project, view)
         event = st.plotly_chart(
-            charts.exposure_bar(exposure), width="stretch", on_select="rerun", selection_mode="points", key="exposure"
+            charts.exposure_bar(data["exposure"]),
+            width="stretch",
+            on_select="rerun",
+            selection_mode="points",
+            key="exposure",
         )
         points = event.selection.points if event and event.selection else []
         if points and points[0].get("customdata"):
             st.switch_page("pages/project.py", query_params={"project": str(points[0]["customdata"][0])})
         with st.expander("Top risks as a table"):
-            risk_table(ui.view_data(risks.ranked_risks, view, by="score", n=25), "top_risk_table")
+            risk_table(data["top_table"], "top_risk_table")
 
 st.header("Issues")
 if tables["issues"].empty:
@@ -171,7 +181,7 @@ else:
     with left, st.container(border=True):
         st.subheader("Open issues by priority")
         st.plotly_chart(
-            charts.issues_by_priority(ui.view_data(risks.issues_by_project, view)),
+            charts.issues_by_priority(data["issues_by_project"]),
             width="stretch",
             key="issues_priority",
         )

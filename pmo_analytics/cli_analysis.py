@@ -1,8 +1,9 @@
-"""The `indicators` and `resources` commands (DESIGN.md, "Command line"); cli.py wires them in.
+"""The `indicators`, `resources` and `report` commands (DESIGN.md, "Command line"); cli.py wires them in.
 
 python -m pmo_analytics indicators [--db PATH] [--as-of YYYY-MM-DD] [--format json|csv]
 python -m pmo_analytics resources  [--db PATH] [--as-of YYYY-MM-DD] [--period week|month|quarter]
                                    [--by person|team] [--format json|csv]
+python -m pmo_analytics report --out FILE.xlsx [--db PATH] [--as-of YYYY-MM-DD]
 
 ``--as-of`` defaults to the latest snapshot; the tables are those current on that date (Store.load_tables).
 JSON is a list of objects with exactly DESIGN.md's keys: undefined numbers are null, dates ISO
@@ -21,6 +22,7 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -33,8 +35,6 @@ EXIT_UNUSABLE = 2
 RESOURCE_KEYS = ["period_start", "allocated_hours", "available_hours", "utilisation", "over_allocated"]
 # resources: the window shown starts with the period holding the as-of date and runs this long.
 RESOURCE_WINDOW = {"week": 52, "month": 12, "quarter": 4}
-# A CSV cell starting with one of these is a formula to Excel ("=HYPERLINK(...)"): prefixed with "'".
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class NoData(Exception):
@@ -67,6 +67,21 @@ def add_analysis_commands(sub: argparse._SubParsersAction) -> None:
     resources.add_argument("--period", choices=["week", "month", "quarter"], default="month", help="default month")
     resources.add_argument("--by", choices=["person", "team"], default="person", help="default person")
     resources.add_argument("--format", choices=["json", "csv"], default="json", help="output format (default json)")
+    _add_report_command(sub, db_help, as_of_help)
+
+
+def _add_report_command(sub: argparse._SubParsersAction, db_help: str, as_of_help: str) -> None:
+    report = sub.add_parser(
+        "report",
+        help="write the monthly management report as an Excel workbook",
+        description="Summary, projects, changes since the previous snapshot, milestones, risks, issues, "
+        "over-allocations and the trend, as of a snapshot.",
+    )
+    report.add_argument(
+        "--out", required=True, metavar="FILE.xlsx", help="the workbook to write (replaced if it exists)"
+    )
+    report.add_argument("--db", help=db_help)
+    report.add_argument("--as-of", type=_date, default=None, help=as_of_help)
 
 
 # --- loading -------------------------------------------------------------------------------------------------
@@ -145,11 +160,13 @@ def _json_value(value: object) -> object:
 
 def _csv_cell(value: object) -> object:
     """None -> "", a list -> "a; b", text Excel would run as a formula -> "'=..."."""
+    from pmo_analytics.report import looks_like_formula  # the xlsx report's test; imported late: --help stays fast
+
     if value is None:
         return ""
     if isinstance(value, list):
         value = "; ".join(str(part) for part in value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if looks_like_formula(value):
         return "'" + value
     return value
 
@@ -211,7 +228,67 @@ def cmd_resources(args: argparse.Namespace) -> int:
     return _emit(json_columns(load, keys), keys, args.format)
 
 
+TREND_TABLES = ["projects", "cost_periods", "milestones", "risks", "issues"]
+
+
+def _check_out_path(out: Path) -> None:
+    """Fail before any work when the report cannot be written there. Raises :class:`NoData`."""
+    if out.is_dir():
+        raise NoData(f"cannot write the report to {out}: it is a folder (give a file name, e.g. {out / 'report.xlsx'})")
+    if not out.parent.is_dir():
+        raise NoData(f"cannot write the report to {out}: no folder {out.parent}")
+    if not os.access(out.parent, os.W_OK):
+        raise NoData(f"cannot write the report to {out}: the folder {out.parent} is not writable")
+
+
+def _write_atomically(out: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder: a reader never sees half a workbook."""
+    import tempfile
+
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, out)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pmo_analytics import dashboard
+    from pmo_analytics.indicators.health import SettingsError, load_settings
+    from pmo_analytics.indicators.portfolio import previous_snapshot
+    from pmo_analytics.report import build_report
+    from pmo_analytics.report_content import TREND_SNAPSHOTS
+
+    out = Path(args.out).expanduser()
+    try:
+        _check_out_path(out)
+        settings = load_settings()
+        store, as_of = open_snapshot(args.db, args.as_of)
+    except (NoData, SettingsError) as err:
+        return _fail(str(err))
+    dates = [d for d in store.snapshot_dates() if d <= as_of]
+    # --as-of 2026-03-15 shows the snapshot of 2026-02-28: compare with the one before that, not with itself.
+    previous = previous_snapshot(dates, dates[-1])
+    tables = store.load_tables(None, as_of)
+    previous_tables = store.load_tables(None, previous) if previous else None
+    trend_dates = dates[-TREND_SNAPSHOTS:]
+    snapshots = [(d, store.load_tables(TREND_TABLES, d)) for d in trend_dates]
+    _, history = dashboard.trends(snapshots, settings)
+    data = build_report(tables, as_of, previous_tables, previous, settings, history)
+    try:
+        _write_atomically(out, data)
+    except OSError as err:
+        return _fail(f"cannot write the report to {out}: {err.strerror or err}")
+    compared = f", compared with {previous}" if previous else ""
+    print(f"wrote {out}: {len(tables['projects'])} projects as of {as_of}{compared}")
+    return EXIT_OK
+
+
 ANALYSIS_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "indicators": cmd_indicators,
     "resources": cmd_resources,
+    "report": cmd_report,
 }

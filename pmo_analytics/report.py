@@ -152,7 +152,9 @@ def write_table(
     values = [frame[spec.key].tolist() if spec.key in frame else [None] * len(frame) for spec in columns]
     # kind "row": the frame's own "kind" column says it per row ("money", "ratio"); "row_change" its change format
     row_kinds = frame["kind"].tolist() if "kind" in frame else ["text"] * len(frame)
-    for row, (record, row_kind) in enumerate(zip(zip(*values, strict=True), row_kinds, strict=True), start=start_row + 1):
+    for row, (record, row_kind) in enumerate(
+        zip(zip(*values, strict=True), row_kinds, strict=True), start=start_row + 1
+    ):
         for column, (spec, value) in enumerate(zip(columns, record, strict=True), start=1):
             kind = {"row": row_kind, "row_change": f"{row_kind}_change"}.get(spec.kind, spec.kind)
             cell = put_value(sheet.cell(row=row, column=column), value, kind)

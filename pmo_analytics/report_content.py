@@ -28,6 +28,9 @@ TREND_RANK = {"worse": 0, "better": 1, "same": 2}
 # The over-allocation window of dashboard.over_allocated_people (the as-of month and the two after it), so the
 # Resources sheet lists exactly the people the "Over-allocated people" KPI counts.
 RESOURCE_MONTHS = 3
+# The Trend sheet covers at most this many snapshots up to the as-of date: a year of monthly ones and the same
+# month a year before.
+TREND_SNAPSHOTS = 13
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,12 @@ def health_counts(indicators: pd.DataFrame, previous: pd.DataFrame | None) -> pd
     else:
         before = previous["health_overall"].value_counts().reindex(statuses, fill_value=0).astype("float64")
     return pd.DataFrame(
-        {"health": statuses, "projects": now.to_numpy(), "previous": before.to_numpy(), "change": (now - before).to_numpy()}
+        {
+            "health": statuses,
+            "projects": now.to_numpy(),
+            "previous": before.to_numpy(),
+            "change": (now - before).to_numpy(),
+        }
     )
 
 
@@ -121,9 +129,7 @@ def late_milestones(tables: Tables, as_of: dt.date, previous_tables: Tables | No
     else:
         status = status.assign(slip_since_days=np.nan)
     shown = status[status["is_late"] | status["is_slipping"]]
-    state = np.select(
-        [~shown["is_done"] & shown["is_late"], ~shown["is_done"]], ["late", "slipping"], "done late"
-    )
+    state = np.select([~shown["is_done"] & shown["is_late"], ~shown["is_done"]], ["late", "slipping"], "done late")
     order = {"late": 0, "slipping": 1, "done late": 2}
     shown = shown.assign(state=pd.Series(state, index=shown.index, dtype="str"))
     shown = shown.assign(_rank=shown["state"].map(order), _slip=-shown["slip_days"].fillna(-np.inf))
@@ -223,7 +229,9 @@ def report_content(
         issues=open_issues(tables, as_of),
         resources=over_allocations(tables, as_of),
         resource_window=over_allocation_window(as_of),
-        history=history,
+        history=history.sort_values("as_of").tail(TREND_SNAPSHOTS).reset_index(drop=True)
+        if history is not None
+        else None,
     )
 
 
@@ -234,6 +242,8 @@ def filters_text(filters: Mapping[str, Sequence[str]]) -> str:
 
 
 __all__ = [
+    "RESOURCE_MONTHS",
+    "TREND_SNAPSHOTS",
     "ReportContent",
     "filters_text",
     "health_counts",

@@ -110,7 +110,9 @@ def kpi_frame(content: ReportContent) -> pd.DataFrame:
     for key, label in KPIS.items():
         now, before = content.kpis.get(key), previous.get(key)
         change = None if now is None or before is None or pd.isna(now) or pd.isna(before) else now - before
-        rows.append({"measure": label, "now": now, "previous": before, "change": change, "kind": KPI_KINDS.get(key, "count")})
+        rows.append(
+            {"measure": label, "now": now, "previous": before, "change": change, "kind": KPI_KINDS.get(key, "count")}
+        )
     return pd.DataFrame(rows)
 
 
@@ -118,7 +120,9 @@ def _summary_blocks(content: ReportContent) -> list[Block]:
     kpi_columns = (
         ColumnSpec("measure", "Measure", width=26),
         ColumnSpec("now", f"{format_date(content.as_of)}", "row", 34),
-        ColumnSpec("previous", f"{format_date(content.previous_as_of)}" if content.previous_as_of else "Previous", "row", 24),
+        ColumnSpec(
+            "previous", f"{format_date(content.previous_as_of)}" if content.previous_as_of else "Previous", "row", 24
+        ),
         ColumnSpec("change", "Change", "row_change", 14),
     )
     health_columns = (
@@ -297,7 +301,9 @@ def _resources_block(content: ReportContent) -> list[Block]:
 
 # Sheet name -> what it holds, in workbook order.
 SHEETS: dict[str, SheetSpec] = {
-    "Summary": SheetSpec("Key figures with the change since the previous snapshot, health counts, red projects and why", _summary_blocks),
+    "Summary": SheetSpec(
+        "Key figures with the change since the previous snapshot, health counts, red projects and why", _summary_blocks
+    ),
     "Projects": SheetSpec(
         "One row per project: health with reasons, EVM, earned schedule, milestones, risks, issues",
         lambda c: [Block("Projects", c.projects, PROJECT_COLUMNS, "No projects in this snapshot.")],
@@ -309,7 +315,9 @@ SHEETS: dict[str, SheetSpec] = {
     ),
     "Risks": SheetSpec(
         "Open risks, highest score first, with zone and expected value",
-        lambda c: [Block("Risks", c.risks, RISK_COLUMNS, "No open risks in this snapshot (they come from a risk register).")],
+        lambda c: [
+            Block("Risks", c.risks, RISK_COLUMNS, "No open risks in this snapshot (they come from a risk register).")
+        ],
     ),
     "Issues": SheetSpec(
         "Open issues, oldest first",

@@ -8,12 +8,14 @@ ratios of sums, never averages of ratios.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from pmo_analytics.charts.style import health_label
+from pmo_analytics.formatting import format_money, format_ratio
 from pmo_analytics.indicators.common import REASONS
 from pmo_analytics.indicators.evm import (
     as_of_month,
@@ -30,6 +32,7 @@ SELECTION_FIGURES = ["bac", "pv", "ev", "ac", "eac", "vac", "cpi", "spi_t", "tcp
 # The variance table's figures, in the order shown.
 VARIANCE_FIGURES = ["bac", "ac", "ev", "pv", "cv", "sv", "cpi", "spi", "spi_t", "eac", "vac", "tcpi"]
 VARIANCE_COLUMNS = ["project_id", "project_name", "portfolio", "health", *VARIANCE_FIGURES, "notes"]
+MONEY_FIGURES = ["bac", "ac", "ev", "pv", "cv", "sv", "eac", "vac"]
 
 # How the budget bars can be ordered: key -> label.
 BAR_ORDERS: dict[str, str] = {
@@ -46,7 +49,9 @@ def project_choices(indicators: pd.DataFrame) -> dict[str, str]:
     order = pd.DataFrame({"id": ids, "name": names, "_key": names.str.casefold()}).sort_values(
         ["_key", "id"], kind="stable"
     )
-    return {pid: f"{name} ({pid})" for pid, name in zip(order["id"], order["name"], strict=True)}
+    return {
+        pid: pid if name == pid else f"{name} ({pid})" for pid, name in zip(order["id"], order["name"], strict=True)
+    }
 
 
 CURVE_COLUMNS = ["period_end_date", "pv", "ev", "ac"]
@@ -155,6 +160,52 @@ def selection_figures(
     return figures
 
 
+# The selection's cards: figure -> (label, formatter, whether a rise is good "normal", bad "inverse" or neither).
+CARDS: dict[str, tuple[str, Callable[..., str], str]] = {
+    "bac": ("Budget (BAC)", format_money, "off"),
+    "pv": ("Planned value (PV)", format_money, "off"),
+    "ev": ("Earned value (EV)", format_money, "off"),
+    "ac": ("Actual cost (AC)", format_money, "off"),
+    "eac": ("Forecast (EAC)", format_money, "inverse"),
+    "vac": ("Variance at completion", format_money, "normal"),
+    "cpi": ("CPI", format_ratio, "normal"),
+    "spi_t": ("SPI(t)", format_ratio, "normal"),
+    "tcpi": ("TCPI", format_ratio, "inverse"),
+}
+
+
+@dataclass(frozen=True)
+class FigureCard:
+    key: str
+    label: str
+    value: str  # "€ 35.6 M"
+    delta: str | None  # "+€ 0.4 M" since the previous snapshot; None when either side is unknown
+    delta_color: str  # "normal" | "inverse" | "off"
+    help: str | None  # why the figure is undefined: "cpi undefined: ac is 0"
+
+
+def selection_cards(current: Mapping[str, object], previous: Mapping[str, object] | None = None) -> list[FigureCard]:
+    """One card per ``CARDS`` figure from two ``selection_figures`` results: cpi 0.93 now, 0.95 before ->
+    value "0.93", delta "-0.02"; an undefined figure shows "—" with its reason as help."""
+    reasons = current.get(REASONS) or {}
+    cards = []
+    for key, (label, formatter, colour) in CARDS.items():
+        value = float(current.get(key, float("nan")))  # type: ignore[arg-type]
+        before = float(previous.get(key, float("nan"))) if previous is not None else float("nan")  # type: ignore[arg-type]
+        change = value - before
+        cards.append(
+            FigureCard(
+                key,
+                label,
+                formatter(value),
+                formatter(change, signed=True) if np.isfinite(change) else None,
+                colour,
+                reasons.get(key) if not np.isfinite(value) else None,  # type: ignore[union-attr]
+            )
+        )
+    return cards
+
+
 def performance_history(
     project_history: pd.DataFrame, portfolio_history: pd.DataFrame, project_id: str | None = None
 ) -> pd.DataFrame:
@@ -206,14 +257,16 @@ def _notes(reasons: pd.Series) -> pd.Series:
     return pd.Series(texts, index=reasons.index, dtype="str")
 
 
-def variance_table(indicators: pd.DataFrame) -> pd.DataFrame:
+def variance_table(indicators: pd.DataFrame, per: float = 1.0) -> pd.DataFrame:
     """The EVM variances of every project, worst cost variance first. One row per project.
 
     Columns ``VARIANCE_COLUMNS``: the figures as float64 numbers (the page formats them, so they sort as
-    numbers), health as icon and word ("✖ Off track"), notes with the reasons of the undefined figures.
+    numbers), the ``MONEY_FIGURES`` divided by ``per`` (1,000 for a table in € k: 4,535,000 -> 4,535.0),
+    health as icon and word ("✖ Off track"), notes with the reasons of the undefined figures.
     cv = ev - ac and sv = ev - pv (negative: over budget, behind plan); vac = bac - eac.
     """
     figures = indicators[VARIANCE_FIGURES].astype("float64")
+    figures = figures.assign(**{name: figures[name] / per for name in MONEY_FIGURES})
     table = pd.concat(
         [
             indicators[["project_id", "project_name", "portfolio"]].astype("str"),
@@ -230,15 +283,19 @@ def variance_table(indicators: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = [
     "BAR_ORDERS",
+    "CARDS",
     "SELECTION_FIGURES",
     "VARIANCE_COLUMNS",
     "VARIANCE_FIGURES",
+    "FigureCard",
     "CURVE_COLUMNS",
+    "MONEY_FIGURES",
     "budget_ranking",
     "curve_notes",
     "performance_history",
     "project_choices",
     "s_curve_data",
+    "selection_cards",
     "selection_figures",
     "variance_table",
 ]

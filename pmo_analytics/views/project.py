@@ -292,6 +292,13 @@ def project_milestones(tables: Tables, as_of: dt.date, project_id: str) -> pd.Da
     return status[[*columns, "is_done", "is_late", "is_slipping", "slip_days", "note"]].reset_index(drop=True)
 
 
+def project_milestone_rows(tables: Tables, as_of: dt.date, project_id: str) -> pd.DataFrame:
+    """The project's rows of the milestones table as of a snapshot (one row per milestone): called once per
+    snapshot through ``ui.view_data``, so the page caches a few rows per date rather than whole tables."""
+    milestones = tables["milestones"]
+    return milestones[milestones["project_id"] == project_id].reset_index(drop=True)
+
+
 def project_milestone_trend(snapshots: Sequence[tuple[dt.date, pd.DataFrame]], project_id: str) -> pd.DataFrame:
     """Milestone trend analysis data of one project: ``milestone_trend`` over [(report date, milestones
     table as of that date), ...] restricted to the project. One row per milestone per report date."""

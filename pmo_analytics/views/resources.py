@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from pmo_analytics.indicators.common import safe_divide
+from pmo_analytics.indicators.portfolio import _table  # the table, or an empty typed one when missing
 from pmo_analytics.indicators.resources import LOAD_COLUMNS, is_over_allocated, over_allocation_causes, resource_load
-from pmo_analytics.schema import TABLES
 
 Tables = Mapping[str, pd.DataFrame]
 PERIODS = ("week", "month", "quarter")
@@ -66,10 +66,7 @@ def next_month(as_of: dt.date) -> tuple[dt.date, dt.date]:
 
 def _allocations_and_people(tables: Tables, teams: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The allocations and people tables, narrowed to people of ``teams`` when any are given."""
-    allocations = tables.get("allocations")
-    people = tables.get("people")
-    allocations = allocations if allocations is not None else pd.DataFrame(columns=TABLES["allocations"].column_names)
-    people = people if people is not None else pd.DataFrame(columns=TABLES["people"].column_names)
+    allocations, people = _table(tables, "allocations"), _table(tables, "people")
     if not teams:
         return allocations, people
     members = people.loc[people["team"].isin(list(teams)).fillna(False).astype(bool), "person_name"]
@@ -123,10 +120,8 @@ def capacity_demand(
 
 
 def _project_names(tables: Tables) -> pd.Series:
-    projects = tables.get("projects")
-    if projects is None:
-        return pd.Series(dtype="str")
-    return projects.drop_duplicates("project_id").set_index("project_id")["project_name"]
+    """project_id -> project_name of the (filtered) register."""
+    return _table(tables, "projects").drop_duplicates("project_id").set_index("project_id")["project_name"]
 
 
 def _causes(tables: Tables, period: str, start: dt.date, end: dt.date, teams: tuple[str, ...]) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from pmo_analytics.charts.style import (
 from pmo_analytics.formatting import format_date, format_money
 from pmo_analytics.indicators.health import RED
 from pmo_analytics.indicators.health_settings import RiskThresholds
+from pmo_analytics.indicators.portfolio import _table  # the table, or an empty typed one when missing
 from pmo_analytics.indicators.risk import (
     HIGH_RISK_SCORE,
     issue_ages,
@@ -36,17 +37,10 @@ from pmo_analytics.indicators.risk import (
     top_risks,
 )
 from pmo_analytics.indicators.risk import LEVELS as RISK_LEVELS
-from pmo_analytics.schema import TABLES
 
 Tables = Mapping[str, pd.DataFrame]
 TREND_COLUMNS = ["as_of", "open_risks", "open_high_risks", "risk_exposure"]
 CELL_COLUMNS = ["probability_level", "impact_level", "open_risks", "score", "zone", "label"]
-
-
-def _table(tables: Tables, name: str) -> pd.DataFrame:
-    """The table, or an empty one with the contract's columns when the snapshot has none."""
-    frame = tables.get(name)
-    return frame if frame is not None else pd.DataFrame(columns=TABLES[name].column_names)
 
 
 def with_project_names(frame: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
@@ -126,6 +120,24 @@ def open_issue_list(tables: Tables, as_of: dt.date) -> pd.DataFrame:
         ["age_days", "issue_id"], ascending=[False, True], na_position="last"
     )
     return with_project_names(still_open.reset_index(drop=True), _table(tables, "projects"))
+
+
+def risk_page(tables: Tables, as_of: dt.date, top: int = 10, table_rows: int = 25) -> dict[str, pd.DataFrame]:
+    """Everything the Risks & issues page shows of one snapshot, in one call (one cache entry per snapshot):
+
+    matrix (``matrix``), top_by_score and top_by_expected_value (``ranked_risks``, ``top`` rows),
+    top_table (``ranked_risks`` by score, ``table_rows`` rows), exposure (``exposure_by_project``),
+    issues_by_project (``issues_by_project``), open_issues (``open_issue_list``).
+    """
+    return {
+        "matrix": matrix(tables, as_of),
+        "top_by_score": ranked_risks(tables, as_of, "score", top),
+        "top_by_expected_value": ranked_risks(tables, as_of, "expected_value", top),
+        "top_table": ranked_risks(tables, as_of, "score", table_rows),
+        "exposure": exposure_by_project(tables, as_of),
+        "issues_by_project": issues_by_project(tables, as_of),
+        "open_issues": open_issue_list(tables, as_of),
+    }
 
 
 def risk_trend(snapshots: Sequence[tuple[dt.date, pd.DataFrame]]) -> pd.DataFrame:

@@ -132,8 +132,8 @@ def schedule_headline(indicators: pd.DataFrame, changes: pd.DataFrame) -> dict[s
 
     projects_finishing_late   unfinished projects whose forecast finish lies after the planned finish
     average_finish_slip_days  mean finish_slip_days over the projects that know it (finished ones included)
-    milestones_overdue        open milestones whose due date has passed
-    milestones_slipping       open milestones forecast after their baseline
+    milestones_overdue        open milestones whose due date has passed (state "Overdue")
+    milestones_slipping       open milestones forecast after their baseline, not yet due (state "Slipping")
     milestones_moved_later    milestones whose date moved later since the previous snapshot (slip_since_days > 0)
     """
     slip = indicators["finish_slip_days"].astype("float64")
@@ -141,8 +141,8 @@ def schedule_headline(indicators: pd.DataFrame, changes: pd.DataFrame) -> dict[s
     return {
         "projects_finishing_late": float((unfinished & (slip > 0)).sum()),
         "average_finish_slip_days": float(slip.mean()) if slip.notna().any() else float("nan"),
-        "milestones_overdue": float((~changes["is_done"] & changes["is_late"]).sum()),
-        "milestones_slipping": float((~changes["is_done"] & changes["is_slipping"]).sum()),
+        "milestones_overdue": float((changes["state"] == "Overdue").sum()),
+        "milestones_slipping": float((changes["state"] == "Slipping").sum()),
         "milestones_moved_later": float((changes["slip_since_days"] > 0).sum()),
     }
 
