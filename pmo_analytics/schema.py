@@ -15,6 +15,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+import pandas as pd
+
 Kind = Literal[
     "id",  # text key: 1001 stays "1001", never "1001.0"
     "text",
@@ -1223,3 +1226,23 @@ def ddl(table: Table) -> str:
     cols = [f"{name} {sql}" for name, sql in PROVENANCE_COLUMNS]
     cols += [f"{c.name} {c.sql_type}" for c in table.columns]
     return f"CREATE TABLE IF NOT EXISTS {table.name} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+# DESIGN.md, risks: levels 1-5 stand for the probabilities 0.1/0.3/0.5/0.7/0.9 (the middle of bands of 0.2).
+LEVEL_PROBABILITIES = np.array([np.nan, 0.1, 0.3, 0.5, 0.7, 0.9])
+
+
+def level_to_probability(level: pd.Series) -> pd.Series:
+    """Levels 1..5 -> 0.1/0.3/0.5/0.7/0.9 (float64); anything else NaN. Same index."""
+    numbers = pd.to_numeric(level, errors="coerce").astype(float).to_numpy(na_value=np.nan)
+    whole = np.where(np.isin(numbers, [1, 2, 3, 4, 5]), numbers, 0).astype(int)
+    return pd.Series(LEVEL_PROBABILITIES[whole], index=level.index, dtype="float64")
+
+
+def probability_to_level(probability: pd.Series) -> pd.Series:
+    """Probabilities 0-1 -> levels (Int8): [0, 0.2] -> 1, (0.2, 0.4] -> 2, ... (0.8, 1] -> 5; else NA. Same index."""
+    numbers = pd.to_numeric(probability, errors="coerce").astype(float).to_numpy(na_value=np.nan)
+    # 0.6 * 5 = 3.0000000000000004: the tolerance keeps 0.6 in band 3
+    levels = np.clip(np.ceil(numbers * 5 - 1e-9), 1, 5)
+    levels = np.where((numbers >= 0) & (numbers <= 1), levels, np.nan)
+    return pd.Series(levels, index=probability.index).astype("Int8")

@@ -21,7 +21,11 @@ def run(*args: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in ("PMO_DB", "PMO_HEALTH_SETTINGS")}
     environment["PYTHONPATH"] = str(REPO)
     return subprocess.run(
-        [sys.executable, "-m", "pmo_analytics", "report", *args], cwd=REPO, env=environment, capture_output=True, text=True
+        [sys.executable, "-m", "pmo_analytics", "report", *args],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -32,7 +36,9 @@ def test_report_of_the_latest_snapshot(demo_db, tmp_path):
     out = tmp_path / "board.xlsx"
     result = run("--out", str(out), "--db", str(demo_db))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"wrote {out}: {len(projects)} projects as of {dates[-1]}, compared with {dates[-2]}"
+    assert (
+        result.stdout.strip() == f"wrote {out}: {len(projects)} projects as of {dates[-1]}, compared with {dates[-2]}"
+    )
     book = load_workbook(out)
     assert book.sheetnames == SHEETS
     summary = book["Summary"]

@@ -74,7 +74,12 @@ def _tables(through: int) -> dict[str, pd.DataFrame]:
         projects_now = projects
         cost += _cost("P3", 10, 100, 100, 90, through)
         milestones.append(
-            {"project_id": "P3", "milestone_name": "Kick-off", "baseline_date": "2026-01-10", "actual_date": "2026-01-12"}
+            {
+                "project_id": "P3",
+                "milestone_name": "Kick-off",
+                "baseline_date": "2026-01-10",
+                "actual_date": "2026-01-12",
+            }
         )
         risks = [
             {"risk_id": "R-1", "project_id": "P1", "title": "Supplier late", "probability_level": 4, "impact_level": 5,
@@ -275,7 +280,10 @@ def test_changes_sheet(workbook):
 
 def test_milestones_late_first_with_slip_and_move_since_previous(workbook):
     records = _records(workbook["Milestones"])
-    got = [(r["Project ID"], r["Milestone"], r["State"], r["Slip (days)"], r["Moved since previous (days)"]) for r in records]
+    got = [
+        (r["Project ID"], r["Milestone"], r["State"], r["Slip (days)"], r["Moved since previous (days)"])
+        for r in records
+    ]
     # Feb 15 -> Apr 15 is 59 days; forecast 1 Apr a month ago -> moved 14; the kick-off (P3, new) has no previous.
     assert got == [
         ("P1", "Design approved", "late", 59, 14),
@@ -301,7 +309,10 @@ def test_risks_open_top_first_with_zone(workbook):
 def test_issues_open_oldest_first(workbook):
     records = _records(workbook["Issues"])
     # raised 30 Jan -> 60 days on 31 Mar; raised 1 Mar -> 30 days
-    assert [(r["Issue ID"], r["Age (days)"], r["Project"]) for r in records] == [("I-2", 60, "Gamma"), ("I-1", 30, EVIL)]
+    assert [(r["Issue ID"], r["Age (days)"], r["Project"]) for r in records] == [
+        ("I-2", 60, "Gamma"),
+        ("I-1", 30, EVIL),
+    ]
 
 
 def test_resources_over_allocations_with_the_projects_causing_them(workbook):
@@ -347,4 +358,12 @@ def test_sheet_overview_counts_what_each_sheet_holds():
     content = report_content(_tables(3), AS_OF, _tables(2), PREVIOUS)
     rows = dict(zip(*sheet_overview(content)[["sheet", "rows"]].to_dict("list").values(), strict=True))
     # Summary: 9 KPIs + 4 health rows + 1 red project
-    assert rows == {"Summary": 14, "Projects": 3, "Changes": 3, "Milestones": 3, "Risks": 2, "Issues": 2, "Resources": 2}
+    assert rows == {
+        "Summary": 14,
+        "Projects": 3,
+        "Changes": 3,
+        "Milestones": 3,
+        "Risks": 2,
+        "Issues": 2,
+        "Resources": 2,
+    }

@@ -10,29 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from pmo_analytics.indicators.common import REASONS, build_reasons
+from pmo_analytics.schema import level_to_probability, probability_to_level
 
 DateLike = dt.date | pd.Timestamp | str
 
 LEVELS = range(1, 6)
 HIGH_RISK_SCORE = 15  # DESIGN.md: risk health is red when an open risk scores >= 15
-
-
-def probability_to_level(probability: pd.Series) -> pd.Series:
-    """Probability 0-1 -> level 1-5 in bands of 0.2, upper bound inclusive: 0.2 -> 1, 0.35 -> 2, 0.6 -> 3, 0.95 -> 5.
-
-    NaN stays NA. Rounding first keeps 0.6 * 5 (which may be 3.0000000000000004 in binary) in band 3.
-    """
-    level = np.ceil(np.round(probability.astype("float64") * 5, 9)).clip(1, 5)
-    return level.astype("Int8")
-
-
-def level_to_probability(level: pd.Series) -> pd.Series:
-    """Level 1-5 -> the middle of its band: 1 -> 0.1, 2 -> 0.3, 3 -> 0.5, 4 -> 0.7, 5 -> 0.9. NA -> NaN."""
-    return (level.astype("float64") * 2 - 1) / 10
 
 
 def _is_open(status: pd.Series) -> pd.Series:

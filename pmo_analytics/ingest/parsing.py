@@ -19,13 +19,9 @@ import pyarrow.compute as pc
 from pmo_analytics import schema
 from pmo_analytics.ingest.parsing_base import Parsed, distinct, replace
 from pmo_analytics.ingest.parsing_dates import parse_dates, parse_period_header
-from pmo_analytics.ingest.parsing_levels import (
-    level_to_probability,
-    parse_level,
-    parse_probability,
-    probability_to_level,
-)
+from pmo_analytics.ingest.parsing_levels import parse_level, parse_probability
 from pmo_analytics.ingest.parsing_numbers import parse_amounts, parse_numbers, parse_percent
+from pmo_analytics.schema import level_to_probability, probability_to_level
 
 __all__ = [
     "Parsed",

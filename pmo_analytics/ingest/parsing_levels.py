@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from pmo_analytics.ingest.parsing_base import Parsed, distinct, extract, lookup, matches_where, replace, to_float
 from pmo_analytics.ingest.parsing_numbers import ASSUMED, read_numbers, separator_label
+from pmo_analytics.schema import LEVEL_PROBABILITIES
 
 LOW_WORDS = ("low", "laag", "l", "klein", "gering", "small", "lo")
 MEDIUM_WORDS = ("medium", "med", "mid", "middel", "middle", "gemiddeld", "matig", "m", "average")
@@ -44,7 +45,6 @@ FIVE_WORD_SCALE: dict[str, float] = {
     **dict.fromkeys(VERY_HIGH_WORDS, 5.0),
 }
 # Level 1..5 -> probability; index 0 and anything else is undefined.
-LEVEL_PROBABILITIES = np.array([np.nan, 0.1, 0.3, 0.5, 0.7, 0.9])
 
 THREE_WORDS = "Low/Medium/High = levels 1/3/5"
 FIVE_WORDS = "five-word scale (Very low = 1, Low = 2, Medium = 3, High = 4, Very high = 5)"
@@ -73,22 +73,6 @@ def read_level_words(texts: pa.Array, counts: np.ndarray) -> tuple[np.ndarray, s
     levels[worded] = found
     label = (FIVE_WORDS if very.any() else THREE_WORDS) if scale_used else ""
     return levels, label
-
-
-def level_to_probability(level: pd.Series) -> pd.Series:
-    """Levels 1..5 -> 0.1/0.3/0.5/0.7/0.9 (float64); anything else NaN. Same index."""
-    numbers = pd.to_numeric(level, errors="coerce").astype(float).to_numpy(na_value=np.nan)
-    whole = np.where(np.isin(numbers, [1, 2, 3, 4, 5]), numbers, 0).astype(int)
-    return pd.Series(LEVEL_PROBABILITIES[whole], index=level.index, dtype="float64")
-
-
-def probability_to_level(p: pd.Series) -> pd.Series:
-    """Probabilities 0-1 -> levels (Int8): [0, 0.2] -> 1, (0.2, 0.4] -> 2, ... (0.8, 1] -> 5. Same index."""
-    numbers = pd.to_numeric(p, errors="coerce").astype(float).to_numpy(na_value=np.nan)
-    # 0.6 * 5 = 3.0000000000000004: the tolerance keeps 0.6 in band 3
-    levels = np.clip(np.ceil(numbers * 5 - 1e-9), 1, 5)
-    levels = np.where((numbers >= 0) & (numbers <= 1), levels, np.nan)
-    return pd.Series(levels, index=p.index).astype("Int8")
 
 
 def parse_level(s: pd.Series) -> Parsed:
