@@ -36,6 +36,13 @@ st.markdown(
     "Change the snapshot or the filters in the sidebar and the report follows."
 )
 
+if content.projects.empty:
+    st.info(
+        "No projects in this snapshot match the filters, so the report would be empty. Widen the filters, or upload a "
+        "project register on the Import page.",
+        icon=":material/filter_alt_off:",
+    )
+
 with st.container(border=True):
     st.subheader("Key figures", anchor=False)
     cards = kpi_cards(content.kpis, dashboard.kpi_deltas(content.kpis, content.previous_kpis))

@@ -78,7 +78,7 @@ def put_text(cell: Cell, text: str) -> Cell:
     prefix keeps Excel from turning it into a formula when someone edits the cell.
     """
     cell.value = clean_text(text)
-    if looks_like_formula(text) or cell.data_type != "s":
+    if looks_like_formula(text) or cell.data_type != "s":  # "=..." became "f", "#N/A" became an error "e"
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
@@ -94,19 +94,22 @@ def put_value(cell: Cell, value: object, kind: str = "text") -> Cell:
     """Write one value with the format of its kind (see ``FORMATS``); missing values leave the cell empty.
 
     Health kinds ("health", "zone") get the status colour as fill AND its word ("✖ Off track"), never colour
-    alone; a list (health_reasons) is joined with "; ".
+    alone; "health_or_blank" leaves a missing status blank instead of "No data" (a reported status the file
+    did not carry, the health before of a new project). A list (health_reasons) is joined with "; ".
     """
-    if kind == "reported":  # the status the file carried: blank stays blank, not "No data"
+    if kind == "health_or_blank":
         kind = "text" if _is_missing(value) else "health"
     if kind == "health":
-        return _put_status(cell, value, health_label(value), health_style(value).colour)
+        return _put_status(cell, health_label(value), health_style(value).colour)
     if kind == "zone":
         zone = risk_zone(value)
-        return _put_status(cell, zone, ZONE_LABELS[zone], health_style(zone).colour)
+        return _put_status(cell, ZONE_LABELS[zone], health_style(zone).colour)
     if isinstance(value, list):
         value = "; ".join(str(part) for part in value)
     if _is_missing(value):
         return cell
+    if isinstance(value, str):  # text, or stray text in a number column: never float("n/a")
+        return put_text(cell, value)
     if kind in DATE_KINDS:
         cell.value = pd.Timestamp(value).to_pydatetime().replace(tzinfo=None)  # type: ignore[arg-type]
     elif kind in FORMATS:
@@ -115,14 +118,14 @@ def put_value(cell: Cell, value: object, kind: str = "text") -> Cell:
         cell.value = "yes" if value else "no"
     elif isinstance(value, int | float | np.integer | np.floating):
         cell.value = value.item() if isinstance(value, np.generic) else value
-    else:
+    else:  # a date in a text column, a dict: written as its text
         return put_text(cell, str(value))
     if kind in FORMATS:
         cell.number_format = FORMATS[kind]
     return cell
 
 
-def _put_status(cell: Cell, status: object, word: str, colour: str) -> Cell:
+def _put_status(cell: Cell, word: str, colour: str) -> Cell:
     put_text(cell, word)
     cell.fill = PatternFill(fill_type="solid", fgColor="FF" + colour.lstrip("#").upper())
     cell.font = Font(bold=True, color="FF000000")  # black reads on all four Okabe-Ito colours (contrast >= 5:1)
@@ -162,7 +165,7 @@ def write_table(
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
     if frame.empty and empty_note:
         row = start_row + 1
-        sheet.cell(row=row, column=1, value=clean_text(empty_note)).font = NOTE_FONT
+        put_text(sheet.cell(row=row, column=1), empty_note).font = NOTE_FONT
     for column, spec in enumerate(columns, start=1):
         letter = get_column_letter(column)
         current = sheet.column_dimensions[letter].width or 0
@@ -190,11 +193,8 @@ def _landscape(sheet: Worksheet) -> None:
 def _write_summary(sheet: Worksheet, content: ReportContent) -> None:
     row = 1
     for text, style in summary_rows(content):
-        if style == "blank":
-            row += 1
-            continue
         cell = put_text(sheet.cell(row=row, column=1), text)
-        cell.font = {"title": TITLE_FONT, "section": SECTION_FONT, "note": NOTE_FONT}.get(style, Font())
+        cell.font = {"title": TITLE_FONT, "note": NOTE_FONT}.get(style, Font())
         row += 1
     for block in SHEETS["Summary"].blocks(content):
         row += 1

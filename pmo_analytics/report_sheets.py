@@ -81,7 +81,7 @@ def _bands(name: str, figure: str, bands: Bands) -> str:
 
 
 def summary_rows(content: ReportContent) -> list[tuple[str, str]]:
-    """The lines above the Summary's tables: (text, style) with style title, line, note or blank."""
+    """The lines above the Summary's tables: (text, style) with style title, line or note."""
     settings = content.settings
     compared = (
         f"compared with the snapshot of {format_date(content.previous_as_of)}"
@@ -139,7 +139,7 @@ def _summary_blocks(content: ReportContent) -> list[Block]:
         ColumnSpec("health_schedule", "Schedule", "health", 14),
         ColumnSpec("health_risk", "Risk", "health", 14),
         ColumnSpec("why_red", "Why red (the rule that decided it)", width=80, wrap=True),
-        ColumnSpec("reported_status", "Reported status", "reported", 16),
+        ColumnSpec("reported_status", "Reported status", "health_or_blank", 16),
     )
     red = content.red_projects
     return [
@@ -159,7 +159,7 @@ PROJECT_COLUMNS = (
     ColumnSpec("health_schedule", "Schedule", "health", 14),
     ColumnSpec("health_risk", "Risk", "health", 14),
     ColumnSpec("health_reasons", "Why (health rules)", width=70, wrap=True),
-    ColumnSpec("reported_status", "Reported status", "reported", 14),
+    ColumnSpec("reported_status", "Reported status", "health_or_blank", 14),
     ColumnSpec("portfolio", "Portfolio", width=20),
     ColumnSpec("programme", "Programme", width=20),
     ColumnSpec("department", "Department", width=20),
@@ -200,8 +200,8 @@ def _change_columns() -> tuple[ColumnSpec, ...]:
     columns = [
         _id(),
         PROJECT_NAME,
-        ColumnSpec("health_overall_previous", "Health before", "health", 14),
-        ColumnSpec("health_overall", "Health now", "health", 14),
+        ColumnSpec("health_overall_previous", "Health before", "health_or_blank", 14),
+        ColumnSpec("health_overall", "Health now", "health_or_blank", 14),
         ColumnSpec("health_trend", "Trend", width=9),
         ColumnSpec("presence", "New or gone", width=10),
     ]

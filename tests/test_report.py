@@ -275,7 +275,8 @@ def test_changes_sheet(workbook):
     assert records["P1"]["AC before"] == 200 and records["P1"]["AC now"] == 300 and records["P1"]["AC change"] == 100
     assert records["P1"]["Trend"] == "same"
     assert records["P3"]["New or gone"] == "new"
-    assert records["P3"]["Health before"] == "○ No data"
+    assert records["P3"]["Health before"] is None  # new: blank, not "No data"
+    assert records["P3"]["Health now"] == "◆ At risk"
 
 
 def test_milestones_late_first_with_slip_and_move_since_previous(workbook):
