@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pmo_analytics import charts, dashboard, ui
+from pmo_analytics import charts, ui
 from pmo_analytics.views import budget
 
 ALL = "all"  # the selectbox value for every project in the (filtered) view
@@ -12,15 +12,7 @@ st.title("Budget")
 view = ui.frame()
 summary = ui.summary(view)
 indicators, totals = summary["indicators"], summary["totals"]
-since = f"since {view.previous:%d %b %Y}" if view.previous else "no earlier snapshot"
-st.caption(
-    f"As of {view.as_of:%d %B %Y} · change {since}"
-    + (
-        " · filtered: " + ", ".join(f"{dashboard.FILTERS[k]} = {', '.join(v)}" for k, v in view.filters if v)
-        if view.is_filtered
-        else ""
-    )
-)
+st.caption(ui.frame_caption(view))
 if indicators.empty:
     st.info("No projects in this snapshot (or none match the filters). Upload a project register on the Import page.")
     st.stop()

@@ -10,15 +10,7 @@ view = ui.frame()
 summary = ui.summary(view)
 indicators = summary["indicators"]
 previous = ui.summary(view, as_of=view.previous)["kpis"] if view.previous else None
-since = f"since {view.previous:%d %b %Y}" if view.previous else "no earlier snapshot"
-st.caption(
-    f"As of {view.as_of:%d %B %Y} · change {since}"
-    + (
-        " · filtered: " + ", ".join(f"{dashboard.FILTERS[k]} = {', '.join(v)}" for k, v in view.filters if v)
-        if view.is_filtered
-        else ""
-    )
-)
+st.caption(ui.frame_caption(view))
 if indicators.empty:
     st.info("No projects in this snapshot (or none match the filters). Upload a project register on the Import page.")
     st.stop()

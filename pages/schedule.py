@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pmo_analytics import charts, dashboard, ui
+from pmo_analytics import charts, ui
 from pmo_analytics.formatting import format_count, format_date, format_days
 from pmo_analytics.indicators.schedule import milestone_trend
 from pmo_analytics.views import schedule
@@ -11,15 +11,7 @@ st.title("Schedule")
 view = ui.frame()
 tables = ui.tables(view)
 indicators = ui.summary(view)["indicators"]
-since = f"since {view.previous:%d %b %Y}" if view.previous else "no earlier snapshot"
-st.caption(
-    f"As of {view.as_of:%d %B %Y} · change {since}"
-    + (
-        " · filtered: " + ", ".join(f"{dashboard.FILTERS[k]} = {', '.join(v)}" for k, v in view.filters if v)
-        if view.is_filtered
-        else ""
-    )
-)
+st.caption(ui.frame_caption(view))
 if indicators.empty:
     st.info("No projects in this snapshot (or none match the filters). Upload a project register on the Import page.")
     st.stop()
@@ -80,9 +72,13 @@ with st.container(border=True):
     elif watchlist.empty:
         st.success("No milestone is overdue or slipping.", icon=":material/check_circle:")
     else:
-        st.caption(
-            "Overdue: open and its baseline date has passed. Slipping: open and forecast after its baseline. "
+        moved = (
             f"Moved: days later (+) or earlier (-) than the snapshot of {format_date(view.previous)} said."
+            if view.previous
+            else "Moved: not known, this is the first snapshot."
+        )
+        st.caption(
+            "Overdue: open and its baseline date has passed. Slipping: open and forecast after its baseline. " + moved
         )
         st.dataframe(
             watchlist.assign(link=watchlist["project_id"].map(ui.project_link))[

@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from pmo_analytics.indicators.evm import as_of_month, month_start_dates, planned_value_curves
 from pmo_analytics.indicators.health import HealthSettings
 from pmo_analytics.indicators.portfolio import portfolio_totals, project_indicators
 from pmo_analytics.indicators.resources import resource_load
@@ -209,67 +208,3 @@ def health_counts_over_time(project_history: pd.DataFrame) -> pd.DataFrame:
         columns=statuses, fill_value=0
     )
     return counts.rename_axis(columns="health").stack().rename("projects").reset_index()
-
-
-def s_curve(tables: Tables, as_of: dt.date, project_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """Cumulative pv, ev and ac per month for a project or a group (summed). One row per month, dated at the
-    month's last day (period_end_date), the input of charts.s_curve.
-
-    pv runs over the whole plan; ev and ac stop at the as-of month (they are not known beyond it). ev per month
-    comes from cost_periods' earned_value where the files give it; otherwise only the as-of month carries ev
-    (percent_complete x bac, as the indicators compute it).
-    """
-    projects = tables["projects"]
-    cost = tables["cost_periods"]
-    if project_ids is not None:
-        projects = projects[projects["project_id"].isin(list(project_ids))]
-        cost = cost[cost["project_id"].isin(list(project_ids))]
-    columns = ["period_end_date", "pv", "ev", "ac"]
-    curves = planned_value_curves(projects, cost)
-    months = pd.Index(curves["month"].unique() if len(curves) else [], dtype="int64")
-    month_of = (
-        cost["period_date"].dt.year * 12 + cost["period_date"].dt.month - 1 - 1970 * 12
-        if len(cost)
-        else pd.Series(dtype="int64")
-    )
-    now = as_of_month(pd.Timestamp(as_of))
-    months = months.union(pd.Index(month_of.unique(), dtype="int64")).union(pd.Index([now]))
-    if len(curves) == 0 and len(cost) == 0:
-        return pd.DataFrame(
-            {c: pd.Series(dtype="datetime64[ns]" if c == "period_end_date" else "float64") for c in columns}
-        )
-    months = pd.RangeIndex(months.min(), months.max() + 1)
-    pv = curves.groupby("month")["planned_value"].sum().reindex(months, fill_value=0.0).cumsum()
-    ac = (
-        cost.assign(month=month_of)
-        .groupby("month")["actual_cost"]
-        .sum(min_count=1)
-        .reindex(months)
-        .fillna(0.0)
-        .cumsum()
-    )
-    has_ev = cost["earned_value"].notna().any() if len(cost) else False
-    if has_ev:
-        ev = (
-            cost.assign(month=month_of)
-            .groupby("month")["earned_value"]
-            .sum(min_count=1)
-            .reindex(months)
-            .fillna(0.0)
-            .cumsum()
-        )
-    else:
-        indicators = project_indicators({"projects": projects, "cost_periods": cost}, as_of)
-        ev = pd.Series(np.nan, index=months)
-        ev.loc[now] = indicators["ev"].sum(min_count=1)
-    after = months > now
-    frame = pd.DataFrame(
-        {
-            # cumulative through the month: dated at its last day
-            "period_end_date": month_start_dates(np.asarray(months)) + pd.offsets.MonthEnd(0),
-            "pv": pv.to_numpy(),
-            "ev": ev.where(~after).to_numpy(),
-            "ac": ac.where(~after).to_numpy(),
-        }
-    )
-    return frame

@@ -147,11 +147,30 @@ def _load_tables(path: str, as_of: dt.date | None, version: int) -> dict[str, pd
     return _store(path).load_tables(None, as_of)
 
 
+@st.cache_data(ttl=2, show_spinner=False)
+def _version(path: str) -> int:
+    return _store(path).data_version()
+
+
+def data_version() -> int:
+    """The database's version, read at most every 2 seconds: a page asks for it on every cached call, and a
+    version check is a connection (20-40 ms). An import in the app clears the caches, so it shows at once; an
+    import from the command line shows within 2 seconds."""
+    return _version(str(get_store().path))
+
+
+def frame_caption(view: Frame) -> str:
+    """ "As of 31 October 2026 · change since 30 Sep 2026 · filtered: Portfolio = Bedrijfsvoering"."""
+    since = f"since {view.previous:%d %b %Y}" if view.previous else "no earlier snapshot"
+    filtered = ", ".join(f"{dashboard.FILTERS[k]} = {', '.join(v)}" for k, v in view.filters if v)
+    return f"As of {view.as_of:%d %B %Y} · change {since}" + (f" · filtered: {filtered}" if filtered else "")
+
+
 def load_tables(as_of: dt.date | None) -> dict[str, pd.DataFrame]:
     """Every table as of a snapshot date, read through one connection and cached per (date, database version):
     a rerun costs one version check, not a reload."""
     store = get_store()
-    return _load_tables(str(store.path), as_of, store.data_version())
+    return _load_tables(str(store.path), as_of, data_version())
 
 
 def load_table(name: str, as_of: dt.date | None) -> pd.DataFrame:
@@ -256,7 +275,7 @@ def _filtered(path: str, as_of: dt.date, filters: tuple, version: int) -> dict[s
 def tables(view: Frame, as_of: dt.date | None = None) -> dict[str, pd.DataFrame]:
     """The filtered tables of the frame's snapshot (or of another date with the same filters). Cached."""
     store = get_store()
-    return _filtered(str(store.path), as_of or view.as_of, view.filters, store.data_version())
+    return _filtered(str(store.path), as_of or view.as_of, view.filters, data_version())
 
 
 @st.cache_data(show_spinner="Computing indicators ...", max_entries=64)
@@ -267,7 +286,7 @@ def _summary(path: str, as_of: dt.date, filters: tuple, version: int, settings: 
 def summary(view: Frame, as_of: dt.date | None = None) -> dict[str, object]:
     """dashboard.snapshot_summary of the frame's snapshot (or another date): indicators, totals, KPIs. Cached."""
     store = get_store()
-    return _summary(str(store.path), as_of or view.as_of, view.filters, store.data_version(), health_settings())
+    return _summary(str(store.path), as_of or view.as_of, view.filters, data_version(), health_settings())
 
 
 @st.cache_data(show_spinner="Computing the trend over snapshots ...", max_entries=16)
@@ -282,7 +301,7 @@ def trends(view: Frame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-project history, portfolio history) over every snapshot up to the frame's date. Cached."""
     store = get_store()
     dates = tuple(d for d in view.dates if d <= view.as_of)
-    return _trends(str(store.path), dates, view.filters, store.data_version(), health_settings())
+    return _trends(str(store.path), dates, view.filters, data_version(), health_settings())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -296,12 +315,12 @@ def view_data(function, view: Frame, *, as_of: dt.date | None = None, **params: 
     """Call a pure page-data function ``function(tables, as_of, **params)`` on the frame's filtered tables,
     cached per (function, snapshot, filters, database version, params): a warm rerun does no work.
 
-        s_curve = ui.view_data(dashboard.s_curve, view, project_ids=("P-001",))
+        curves = ui.view_data(budget.s_curve_data, view, project_ids=("P-001",))
     """
     store = get_store()
     target = f"{function.__module__}.{function.__qualname__}"
     return _view_call(
-        str(store.path), store.data_version(), target, as_of or view.as_of, view.filters, tuple(sorted(params.items()))
+        str(store.path), data_version(), target, as_of or view.as_of, view.filters, tuple(sorted(params.items()))
     )
 
 

@@ -277,13 +277,22 @@ def test_selection_figures_of_the_view_are_the_totals_and_of_a_project_its_row()
 
 
 def test_selection_cards_show_the_change_and_why_a_figure_is_undefined():
-    current = {name: float("nan") for name in budget.SELECTION_FIGURES} | {"cpi": 0.93, "bac": 1_200_000.0}
+    current = {name: float("nan") for name in budget.SELECTION_FIGURES} | {
+        "cpi": 0.93,
+        "bac": 1_200_000.0,
+        "tcpi": 1.101,
+    }
     current["reasons"] = {"eac": "eac undefined: cpi undefined", "cpi": "never shown: cpi is defined"}
-    previous = {name: float("nan") for name in budget.SELECTION_FIGURES} | {"cpi": 0.95, "bac": 1_000_000.0}
+    previous = {name: float("nan") for name in budget.SELECTION_FIGURES} | {
+        "cpi": 0.95,
+        "bac": 1_000_000.0,
+        "tcpi": 1.1,
+    }
     cards = {card.key: card for card in budget.selection_cards(current, previous)}
     assert (cards["cpi"].value, cards["cpi"].delta, cards["cpi"].help) == ("0.93", "-0.02", None)
     assert (cards["bac"].value, cards["bac"].delta) == ("€ 1.2 M", "+€ 200.0 k")
     assert (cards["eac"].value, cards["eac"].delta, cards["eac"].help) == ("—", None, "eac undefined: cpi undefined")
+    assert (cards["tcpi"].value, cards["tcpi"].delta) == ("1.10", None)  # +0.001 reads "0.00": no change to show
     assert all(card.delta is None for card in budget.selection_cards(current))
 
 

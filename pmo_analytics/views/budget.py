@@ -186,19 +186,20 @@ class FigureCard:
 
 def selection_cards(current: Mapping[str, object], previous: Mapping[str, object] | None = None) -> list[FigureCard]:
     """One card per ``CARDS`` figure from two ``selection_figures`` results: cpi 0.93 now, 0.95 before ->
-    value "0.93", delta "-0.02"; an undefined figure shows "—" with its reason as help."""
+    value "0.93", delta "-0.02"; no delta when either side is unknown or the change rounds to nothing (0.931 and
+    0.929 both read "0.93"); an undefined figure shows "—" with its reason as help."""
     reasons = current.get(REASONS) or {}
     cards = []
     for key, (label, formatter, colour) in CARDS.items():
         value = float(current.get(key, float("nan")))  # type: ignore[arg-type]
         before = float(previous.get(key, float("nan"))) if previous is not None else float("nan")  # type: ignore[arg-type]
-        change = value - before
+        change = formatter(value - before, signed=True)
         cards.append(
             FigureCard(
                 key,
                 label,
                 formatter(value),
-                formatter(change, signed=True) if np.isfinite(change) else None,
+                change if change.startswith(("+", "-")) else None,  # "€ 0", "0.00": no arrow for no change
                 colour,
                 reasons.get(key) if not np.isfinite(value) else None,  # type: ignore[union-attr]
             )
