@@ -90,14 +90,18 @@ def _print_human(result: ImportResult) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from pmo_analytics.ingest.pipeline import import_files
-    from pmo_analytics.store import Store
+    from pmo_analytics.ingest.reader import ReadAhead  # the standard library only: no pandas yet
 
     for name in args.files:
         if not Path(name).is_file():
             raise UnusableFile(f"{name}: no such file")
-    store = Store(args.db)
-    result = import_files([Path(f) for f in args.files], args.as_of or dt.date.today(), store)
+    paths = [Path(f) for f in args.files]
+    # The sandboxed readers start first and parse the workbooks while this process loads pandas and DuckDB.
+    with ReadAhead([(path.name, path) for path in paths]) as read_ahead:
+        from pmo_analytics.ingest.pipeline import import_files
+        from pmo_analytics.store import Store
+
+        result = import_files(paths, args.as_of or dt.date.today(), Store(args.db), read_ahead=read_ahead)
     if args.json:
         print(json.dumps(import_summary(result), ensure_ascii=False, default=str))
     else:
@@ -116,20 +120,30 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    from pmo_analytics.store import DatabaseBusy
+def _is_busy_database(err: Exception) -> bool:
+    # Only a loaded store raises DatabaseBusy; importing it here would load DuckDB before `import` starts reading.
+    store = sys.modules.get("pmo_analytics.store")
+    return store is not None and isinstance(err, store.DatabaseBusy)
 
+
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {"import": cmd_import, "demo": cmd_demo, **ANALYSIS_COMMANDS}
     try:
         return handlers[args.command](args)
-    except (UnusableFile, DatabaseBusy) as err:
+    except UnusableFile as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:  # `... | head` closed the pipe: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted: nothing was stored by the unfinished step", file=sys.stderr)
         return 130
     except Exception as err:  # a bug: one line for the user, the traceback only on request
+        if _is_busy_database(err):
+            print(f"error: {err}", file=sys.stderr)
+            return EXIT_UNUSABLE
         if os.environ.get("PMO_DEBUG"):
             raise
         print(f"internal error: {type(err).__name__}: {err} (run with PMO_DEBUG=1 for details)", file=sys.stderr)

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from workbooks import dutch_register
 
+from pmo_analytics.store import Store
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +36,7 @@ ARGS = [
     "--no-first-run",
 ]
 LOAD_TIMEOUT_MS = 120_000
+SERVER_DB: dict[str, Path] = {}  # base URL -> the database that server uses
 
 PAGES = [  # (url path, a text the page shows, charts expected at least)
     ("", "Portfolio overview", 3),
@@ -41,7 +44,7 @@ PAGES = [  # (url path, a text the page shows, charts expected at least)
     ("budget", "Budget", 1),
     ("risks", "Risks", 1),
     ("resources", "Resources", 1),
-    ("report", "Report", 0),
+    ("report", "Management report", 0),
     ("data_import", "Import", 0),
     ("history", "Import history", 0),
     ("data", "Snapshot data", 0),
@@ -100,6 +103,7 @@ def server(demo_db, tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    SERVER_DB[url] = db
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -196,13 +200,19 @@ def test_upload_a_workbook_end_to_end(page, server, tmp_path):
     workbook = dutch_register(tmp_path / "projectenregister.xlsx")
     _open(page, f"{server}/data_import")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(workbook))
-    page.get_by_text("projectenregister.xlsx").first.wait_for(timeout=LOAD_TIMEOUT_MS)
-    page.get_by_role("button", name="Check the files").click()
+    page.get_by_role("button", name="Check the files").click(timeout=LOAD_TIMEOUT_MS)
     page.get_by_text("Rows read").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     _no_exception(page)
     assert _metric(page, "Rows read") == "5"
     assert _metric(page, "Rejected") == "2"
     page.get_by_role("button", name="Publish as the snapshot of").click()
     page.get_by_text("Published as import 13").wait_for(timeout=LOAD_TIMEOUT_MS)
+    store = Store(SERVER_DB[server])
+    newest = store.list_imports().iloc[0]
+    assert newest["import_id"] == 13
+    assert len(store.load_rejected(13)) == 2
     _open(page, f"{server}/history")
-    assert "13" in page.locator('[data-testid="stMain"]').inner_text()
+    # The History page opens on the newest import.
+    combobox = page.locator('[data-testid="stSelectbox"] input[role="combobox"]').first
+    combobox.wait_for(timeout=LOAD_TIMEOUT_MS)
+    assert combobox.input_value().startswith("import 13: as of")
