@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from pmo_analytics import charts, dashboard, ui
+from pmo_analytics import charts, ui
 from pmo_analytics.formatting import MISSING, format_count, format_date
-from pmo_analytics.views import overview
+from pmo_analytics.views import budget, overview
 from pmo_analytics.views import project as views
 
 # Streamlit's badge colours for the health statuses (the word and icon go with them, never colour alone).
@@ -19,20 +19,28 @@ indicators = summary["indicators"]
 options = views.project_options(tables["projects"])
 
 st.page_link("pages/overview.py", label="Back to the overview", icon=":material/arrow_back:")
+heading = st.empty()  # the project's name once one is chosen, above the selectbox
 
-# Other pages link with ?project=1011; the selectbox (bound to the URL) writes its label "1011 — name" there.
-# A bare id is not one of its labels, so hand it to the widget through session state before it is drawn.
+
+def _put_choice_in_url() -> None:
+    """?project= follows the selectbox, as the bare id (?project=1011), so the address can be mailed."""
+    if st.session_state.get("project") is None:
+        st.query_params.pop("project", None)
+    else:
+        st.query_params["project"] = st.session_state["project"]
+
+
+# The URL decides which project is shown: links from other pages (ui.project_link, st.page_link) give ?project=1011.
+# Not bind="query-params": a bound selectbox keeps its label "1011 — name" in the URL and drops a bare id.
 in_url = st.query_params.get("project")
 requested = views.requested_project(in_url, options)
 missing = None
-if in_url is not None and in_url not in options.values():
-    if requested in options:
-        st.session_state["project"] = requested
-    elif requested is not None:
-        missing = requested
-        st.session_state["project"] = None
+if requested is not None and requested not in options:
+    missing = requested  # unknown, or hidden by the filters: say so, and offer the list
+    st.session_state["project"] = None
+elif requested is not None and st.session_state.get("project") != requested:
+    st.session_state["project"] = requested
 elif st.session_state.get("project") not in (None, *options):
-    missing = str(st.session_state["project"])  # chosen earlier, now outside the snapshot or the filters
     st.session_state["project"] = None
 
 chosen = st.selectbox(
@@ -41,11 +49,14 @@ chosen = st.selectbox(
     index=None,
     format_func=lambda project_id: options.get(project_id, project_id),
     key="project",
-    bind="query-params",
+    on_change=_put_choice_in_url,
     placeholder="Choose a project (type to search by number or name)",
 )
+if chosen is not None and in_url != chosen:
+    st.query_params["project"] = chosen  # "1011 — name" from an old link becomes ?project=1011
 
 if chosen is None:
+    heading.title("Project")
     if missing is not None:
         projects_in_snapshot = ui.load_table("projects", view.as_of)["project_id"].astype("str").tolist()
         st.error(
@@ -66,6 +77,10 @@ if chosen is None:
         width="stretch",
         column_config={
             "project": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$"),
+            "name": st.column_config.TextColumn("Name"),
+            "portfolio": st.column_config.TextColumn("Portfolio"),
+            "health": st.column_config.TextColumn("Health"),
+            "manager": st.column_config.TextColumn("Manager"),
             "why": st.column_config.TextColumn("Why", width="large"),
             "cpi": st.column_config.NumberColumn("CPI", format="%.2f"),
             "spi_t": st.column_config.NumberColumn("SPI(t)", format="%.2f"),
@@ -79,12 +94,16 @@ if chosen is None:
     st.stop()
 
 row = views.project_row(indicators, chosen)
+if row is None:  # listed in the register but without indicators: say so rather than fail
+    st.error(f"Project {chosen} has no figures in this snapshot.", icon=":material/error:")
+    st.stop()
 previous_row = views.project_row(ui.summary(view, as_of=view.previous)["indicators"], chosen) if view.previous else None
 
 # --- header ------------------------------------------------------------------------------------------------
-st.title(str(row["project_name"]) if isinstance(row["project_name"], str) else chosen)
+heading.title(str(row["project_name"]) if isinstance(row["project_name"], str) else chosen)
 place = " › ".join(str(row[name]) for name in ("portfolio", "programme", "department") if isinstance(row[name], str))
-st.caption(f"Project {chosen}" + (f" · {place}" if place else "") + f" · as of {format_date(view.as_of)}")
+st.caption(f"Project {chosen}" + (f" · {place}" if place else ""))
+st.caption(ui.frame_caption(view))
 status = row["status"].replace("_", " ").capitalize() if isinstance(row["status"], str) else MISSING
 facts = {
     "Manager": row["project_manager"],
@@ -108,34 +127,45 @@ with st.container(border=True):
 
 # --- EVM figures -------------------------------------------------------------------------------------------
 st.subheader("Earned value")
-st.caption(
-    f"Change since {format_date(view.previous)}."
-    if previous_row is not None
-    else "No earlier snapshot of this project."
-)
+if previous_row is not None:
+    st.caption(
+        f"Arrows: the change since {format_date(view.previous)}. Hover over ? for how a figure is computed, or why it is missing."
+    )
+else:
+    st.caption("No earlier snapshot of this project, so no change to show. Hover over ? for how a figure is computed.")
 cards = views.evm_cards(row, previous_row)
 for group in dict.fromkeys(card.group for card in cards):
     st.markdown(f"**{group}**")
-    for column, card in zip(st.columns(6), [card for card in cards if card.group == group], strict=False):
-        column.metric(
-            card.label,
-            card.value,
-            card.delta,
-            delta_color=card.delta_color,
-            delta_arrow=card.delta_arrow,
-            help=card.help,
-            border=True,
-        )
+    in_group = [card for card in cards if card.group == group]
+    for row_cards in (in_group[start : start + 4] for start in range(0, len(in_group), 4)):
+        for column, card in zip(st.columns(4), row_cards, strict=False):
+            column.metric(
+                card.label,
+                card.value,
+                card.delta,
+                delta_color=card.delta_color,
+                delta_arrow=card.delta_arrow,
+                help=card.help,
+                border=True,
+                height="stretch",
+            )
 
 left, right = st.columns(2)
-with left:
+with left, st.container(border=True):
     st.subheader("S-curve")
-    curve = ui.view_data(dashboard.s_curve, view, project_ids=(chosen,))
+    st.caption(
+        "Cumulative planned value, earned value and actual cost per month; the dashed line runs from the last "
+        "actual cost to the forecast (eac) at earned schedule's forecast finish, the dotted line is the budget."
+    )
+    for note in budget.curve_notes(indicators, chosen):
+        st.caption(note)
+    curve = ui.view_data(budget.s_curve_data, view, project_ids=(chosen,))
     figure = charts.s_curve(curve, view.as_of, eac=row["eac"], finish_date=row["forecast_finish_date"], bac=row["bac"])
     st.plotly_chart(figure, width="stretch", key="s_curve")
-with right:
+with right, st.container(border=True):
     st.subheader("CPI and SPI(t) over snapshots")
-    history = views.project_history(ui.trends(view)[0], chosen)
+    st.caption("The project's cpi and spi_t at each snapshot; the shaded bands are the health thresholds.")
+    history = budget.performance_history(*ui.trends(view), project_id=chosen)
     st.plotly_chart(
         charts.performance_trend(history, bands=ui.health_settings().cost), width="stretch", key="performance_trend"
     )
@@ -163,22 +193,31 @@ with tab_milestones:
             icon=":material/flag:",
         )
     else:
+        shown = [
+            "milestone_id",
+            "milestone_name",
+            "state",
+            "baseline_date",
+            "forecast_date",
+            "actual_date",
+            "slip_days",
+        ]
         st.dataframe(
-            milestones.drop(columns=["is_done", "is_late", "is_slipping"]),
+            milestones,
             hide_index=True,
             width="stretch",
+            column_order=[*shown, *(["note"] if milestones["note"].ne("").any() else [])],
             column_config={
                 "milestone_id": st.column_config.TextColumn("ID"),
                 "milestone_name": st.column_config.TextColumn("Milestone", width="large"),
+                "state": st.column_config.TextColumn(
+                    "State",
+                    help="Late: past its baseline and not done, or done after it. Slipping: forecast after baseline.",
+                ),
                 "baseline_date": st.column_config.DateColumn("Baseline", format=DATE),
                 "forecast_date": st.column_config.DateColumn("Forecast", format=DATE),
                 "actual_date": st.column_config.DateColumn("Done on", format=DATE),
-                "state": st.column_config.TextColumn(
-                    "State",
-                    help="Late: past its baseline and not done, or done "
-                    "after it. Slipping: the forecast is after the baseline.",
-                ),
-                "slip_days": st.column_config.NumberColumn("Slip (days)", format="%+d"),
+                "slip_days": st.column_config.NumberColumn("Slip (days)", format="%+d", help="against the baseline"),
                 "note": st.column_config.TextColumn("Note"),
             },
             key="milestones",
@@ -201,22 +240,42 @@ with tab_risks:
         )
     else:
         st.dataframe(
-            risks.drop(columns=["is_open"]),
+            risks,
             hide_index=True,
             width="stretch",
+            column_order=[
+                "risk_id",
+                "title",
+                "status",
+                "score",
+                "zone",
+                "probability",
+                "impact_amount",
+                "expected_value",
+                "owner",
+                "due_date",
+                "category",
+                "probability_level",
+                "impact_level",
+                "response",
+            ],  # fmt: skip
             column_config={
                 "risk_id": st.column_config.TextColumn("ID"),
                 "title": st.column_config.TextColumn("Risk", width="large"),
-                "probability": st.column_config.NumberColumn("Probability", format="percent"),
-                "probability_level": st.column_config.NumberColumn("P (1-5)", format="%d"),
-                "impact_level": st.column_config.NumberColumn("I (1-5)", format="%d"),
+                "status": st.column_config.TextColumn("Status"),
                 "score": st.column_config.NumberColumn("Score", format="%d", help="probability level x impact level"),
-                "zone": st.column_config.TextColumn("Zone", help="High >= 15, Medium >= 8"),
+                "zone": st.column_config.TextColumn("Zone", help="High: score >= 15, Medium: >= 8"),
+                "probability": st.column_config.NumberColumn("Probability", format="percent"),
                 "impact_amount": st.column_config.NumberColumn("Impact", format=MONEY),
                 "expected_value": st.column_config.NumberColumn(
                     "Expected value", format=MONEY, help="probability x impact"
                 ),
+                "owner": st.column_config.TextColumn("Owner"),
                 "due_date": st.column_config.DateColumn("Due", format=DATE),
+                "category": st.column_config.TextColumn("Category"),
+                "probability_level": st.column_config.NumberColumn("P (1-5)", format="%d"),
+                "impact_level": st.column_config.NumberColumn("I (1-5)", format="%d"),
+                "response": st.column_config.TextColumn("Response", width="large"),
             },
             key="risks",
         )
@@ -228,15 +287,28 @@ with tab_issues:
         )
     else:
         st.dataframe(
-            issues.drop(columns=["is_open"]),
+            issues,
             hide_index=True,
             width="stretch",
+            column_order=[
+                "issue_id",
+                "title",
+                "priority",
+                "status",
+                "age_days",
+                "owner",
+                "raised_date",
+                "resolved_date",
+            ],
             column_config={
                 "issue_id": st.column_config.TextColumn("ID"),
                 "title": st.column_config.TextColumn("Issue", width="large"),
+                "priority": st.column_config.TextColumn("Priority"),
+                "status": st.column_config.TextColumn("Status"),
                 "age_days": st.column_config.NumberColumn(
                     "Age (days)", format="%d", help="open: days since raised; closed: days it took to resolve"
                 ),
+                "owner": st.column_config.TextColumn("Owner"),
                 "raised_date": st.column_config.DateColumn("Raised", format=DATE),
                 "resolved_date": st.column_config.DateColumn("Resolved", format=DATE),
             },
@@ -253,21 +325,25 @@ with tab_people:
         start, end = views.coming_months(view.as_of, 3)
         st.caption(
             f"Hours on this project from {format_date(start)} to {format_date(end)}; peak load is the person's "
-            "highest monthly load over all their projects in those months."
+            "highest monthly load over all their projects in those months (100% = their available hours)."
         )
-        month_columns = views.month_labels(view.as_of, 3)
         st.dataframe(
-            people,
+            people.assign(peak_utilisation=people["peak_utilisation"] * 100),  # 1.07 -> 107 (%)
             hide_index=True,
             width="stretch",
             column_config={
                 "person_name": st.column_config.TextColumn("Person"),
-                **{month: st.column_config.NumberColumn(month, format="%.0f h") for month in month_columns},
+                "team": st.column_config.TextColumn("Team"),
+                "role": st.column_config.TextColumn("Role"),
+                **{
+                    month: st.column_config.NumberColumn(month, format="%.0f h")
+                    for month in views.month_labels(view.as_of, 3)
+                },
                 "project_hours": st.column_config.NumberColumn("Total", format="%.0f h"),
                 "first_date": st.column_config.DateColumn("Allocated from", format=DATE),
-                "last_date": st.column_config.DateColumn("until", format=DATE),
+                "last_date": st.column_config.DateColumn("Until", format=DATE),
                 "peak_utilisation": st.column_config.ProgressColumn(
-                    "Peak load (all projects)", format="percent", min_value=0.0, max_value=1.5
+                    "Peak load (all projects)", format="%.0f%%", min_value=0.0, max_value=150.0
                 ),
                 "over_allocated": st.column_config.CheckboxColumn("Over-allocated"),
             },

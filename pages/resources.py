@@ -12,6 +12,8 @@ from pmo_analytics.views import resources
 PROJECT_LINK = st.column_config.LinkColumn("Main project", display_text=r"project=(.*)$")
 PERIOD_WORDS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
 HOURS = "%,.0f h"
+OVER_ALLOCATION_COLUMNS = ["person_name", "team", "period", "allocated_hours", "available_hours", "utilisation_percent",
+                           "excess_hours", "main_project", "projects"]  # fmt: skip
 
 
 def over_allocation_table(rows: pd.DataFrame, period: str, key: str) -> None:
@@ -19,20 +21,9 @@ def over_allocation_table(rows: pd.DataFrame, period: str, key: str) -> None:
     st.dataframe(
         rows.assign(
             period=period_labels(rows["period_start"], period) if len(rows) else [],
+            utilisation_percent=rows["utilisation"] * 100,  # 1.07 -> 107 (%): whole percentages read faster
             main_project=rows["main_project_id"].astype("str").map(ui.project_link),
-        )[
-            [
-                "person_name",
-                "team",
-                "period",
-                "allocated_hours",
-                "available_hours",
-                "utilisation",
-                "excess_hours",
-                "projects",
-                "main_project",
-            ]
-        ],  # fmt: skip
+        )[OVER_ALLOCATION_COLUMNS],
         hide_index=True,
         width="stretch",
         column_config={
@@ -41,7 +32,7 @@ def over_allocation_table(rows: pd.DataFrame, period: str, key: str) -> None:
             "period": PERIOD_WORDS[period],
             "allocated_hours": st.column_config.NumberColumn("Allocated", format=HOURS),
             "available_hours": st.column_config.NumberColumn("Available", format=HOURS),
-            "utilisation": st.column_config.NumberColumn("Utilisation", format="percent"),
+            "utilisation_percent": st.column_config.NumberColumn("Utilisation", format="%.0f%%"),
             "excess_hours": st.column_config.NumberColumn("Over by", format=HOURS),
             "projects": st.column_config.TextColumn("Projects (hours in the period, largest first)", width="large"),
             "main_project": PROJECT_LINK,
@@ -71,7 +62,7 @@ if tables["allocations"].empty:
     )
     st.stop()
 
-controls = st.columns([2, 2, 3])
+controls = st.columns([2, 2, 3, 2], vertical_alignment="bottom")
 period = controls[0].segmented_control(
     "Period",
     list(resources.PERIODS),
@@ -93,6 +84,7 @@ by = controls[1].segmented_control(
 teams = tuple(
     controls[2].multiselect("Teams", ui.view_data(resources.team_names, view), placeholder="All teams", key="teams")
 )
+only_over = controls[3].toggle("Only the over-allocated", key="only_over", help="Rows over-allocated at least once")
 
 # The first thing a team lead needs: who is over-allocated next month, and on which projects.
 month_start, _ = resources.next_month(view.as_of)
@@ -103,14 +95,16 @@ with st.container(border=True):
         st.subheader(f"Next month ({month}): nobody over-allocated")
         st.caption("Every person's allocated hours fit within their available hours.")
     else:
-        st.subheader(f"Next month ({month}): {format_count(len(upcoming))} people over-allocated")
-        left, right = st.columns(2)
-        left.metric("People over-allocated", format_count(len(upcoming)), border=True)
-        right.metric("Hours over capacity", format_hours(upcoming["excess_hours"].sum()), border=True)
+        people = "person" if len(upcoming) == 1 else "people"
+        st.subheader(f"Next month ({month}): {format_count(len(upcoming))} {people} over-allocated")
+        st.caption(
+            f"{format_hours(upcoming['excess_hours'].sum())} over capacity in total; the most over-allocated first. "
+            "Choose your team above to see only its people."
+        )
         over_allocation_table(upcoming, "month", "next_month")
 
 start, end = resources.resource_window(view.as_of, period)
-load = ui.view_data(resources.utilisation, view, period=period, by=by, teams=teams)
+load = ui.view_data(resources.utilisation, view, period=period, by=by, teams=teams, only_over=only_over)
 with st.container(border=True):
     st.subheader(f"Utilisation per {by} per {period}")
     st.caption(

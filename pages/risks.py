@@ -9,8 +9,8 @@ from pmo_analytics.views import risks
 
 PROJECT_LINK = st.column_config.LinkColumn("Project", display_text=r"project=(.*)$")
 MONEY = "€ %,.0f"
-RISK_COLUMNS = ["risk_id", "project", "project_name", "title", "score", "probability", "impact_amount", "expected_value",
-                "owner", "response", "due_date"]  # fmt: skip
+RISK_COLUMNS = ["risk_id", "project", "project_name", "title", "score", "probability", "impact_amount",
+                "expected_value", "owner", "response", "due_date"]  # fmt: skip
 
 
 def risk_table(rows: pd.DataFrame, key: str) -> None:
@@ -145,7 +145,8 @@ else:
 
     if cell is not None:
         with st.container(border=True):
-            st.subheader(f"Risks in the cell {labels[cell]}")
+            st.subheader(f"Open risks with probability {cell[0]} and impact {cell[1]}")
+            st.caption(labels[cell] + ". Largest expected value first.")
             risk_table(
                 ui.view_data(risks.cell_risks, view, probability_level=cell[0], impact_level=cell[1]), "cell_risks"
             )
@@ -153,7 +154,8 @@ else:
     with st.container(border=True):
         st.subheader("Exposure per project")
         st.caption(
-            "Sum of the expected values (probability x impact amount) of each project's open risks. Click a bar to open the project."
+            "Sum of the expected values (probability x impact amount) of each project's open risks. "
+            "Click a bar to open the project."
         )
         event = st.plotly_chart(
             charts.exposure_bar(data["exposure"]),

@@ -226,8 +226,9 @@ def dashboard_sidebar() -> Frame | None:
             options,
             key="as_of",
             bind="query-params",
-            format_func=lambda iso: f"{dt.date.fromisoformat(iso):%d %b %Y}",
-            help="Each table is taken from the latest import on or before this date.",
+            # ISO dates as the options themselves: a bound widget writes its label into the URL, and
+            # ?as_of=2026-03-31 must stay a link anyone can write by hand.
+            help="Each table is taken from the latest import on or before this date (YYYY-MM-DD).",
         )
         as_of = dt.date.fromisoformat(chosen)
         projects = load_tables(as_of)["projects"]

@@ -190,6 +190,21 @@ def test_a_filter_click_changes_the_overview_and_the_url(page, server):
     assert _metric(page, "Projects") == "10"
 
 
+def test_a_mailed_link_opens_its_snapshot(page, server):
+    import datetime as dt
+
+    march = Store(SERVER_DB[server]).load_table("projects", dt.date(2026, 3, 31))
+    _open(page, f"{server}/?as_of=2026-03-31&portfolio=Bedrijfsvoering")
+    expected = int((march["portfolio"] == "Bedrijfsvoering").sum())
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('[data-testid=\"stMetric\"]')].some("
+        "m => m.innerText.startsWith('Projects') && m.innerText.split('\\n')[1] === String(n))",
+        arg=expected,
+        timeout=LOAD_TIMEOUT_MS,
+    )
+    assert "as_of=2026-03-31" in page.url
+
+
 def test_drill_down_to_a_project_by_its_link(page, server):
     _open(page, f"{server}/project?project=1005")
     _no_exception(page)

@@ -147,6 +147,21 @@ def test_switching_the_project_changes_the_figures(app_env):
     assert not at.warning  # 1011 reports green and is green
 
 
+def test_the_as_of_choice_changes_the_figures(app_env):
+    as_of = dt.date(2026, 3, 31)
+    expected = _indicators(app_env, as_of).loc[PROJECT]
+    latest = _indicators(app_env, Store(app_env).snapshot_dates()[-1]).loc[PROJECT]
+    at = _project_page({"project": PROJECT}, as_of=as_of.isoformat())
+    metrics = _metrics(at)
+    assert metrics["Actual cost (ac)"].value == format_money(expected["ac"]) != format_money(latest["ac"])
+    assert metrics["Earned value (ev)"].value == format_money(expected["ev"])
+    assert metrics["SPI(t)"].value == format_ratio(expected["spi_t"])
+    # the S-curve's actual cost stops at March 2026
+    curve = {trace["meta"]: trace for trace in figures(at)["s_curve"]["data"]}
+    ac = [value for value in values(curve["ac"]["y"]) if value is not None and value == value]
+    assert ac[-1] == pytest.approx(expected["ac"])
+
+
 def test_an_unknown_project_is_named_and_the_list_offered(app_env):
     at = _project_page({"project": "9999"})
     assert [error.value for error in at.error] == [

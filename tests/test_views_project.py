@@ -99,6 +99,17 @@ def test_health_components_carry_label_and_reason():
 
 
 @pytest.mark.parametrize(
+    ("overall", "cost", "reason"),
+    [("green", "green", "no component is amber or red"), (np.nan, np.nan, "no figure to judge it by")],
+)
+def test_overall_reason_when_no_component_is_amber_or_red(overall, cost, reason):
+    row = _row(health_overall=overall, health_cost=cost, health_schedule=np.nan, health_risk=np.nan, health_reasons=[])
+    components = views.health_components(row).set_index("component")
+    assert components.loc["overall", "reason"] == reason
+    assert components.loc["schedule", ["status", "label", "reason"]].tolist() == ["grey", "○ No data", ""]
+
+
+@pytest.mark.parametrize(
     ("reported", "overall", "disagrees", "expected"),
     [
         ("green", "red", True, "The project reports ● On track; the figures say ✖ Off track."),
@@ -159,20 +170,7 @@ def test_evm_cards_without_previous_snapshot_show_no_change():
     assert cards["cpi"].help == views.EVM_FIGURES["cpi"][4]
 
 
-# --- trend and milestones ----------------------------------------------------------------------------------
-
-
-def test_project_history_keeps_the_project_oldest_first():
-    history = pd.DataFrame(
-        {
-            "as_of": pd.to_datetime(["2026-10-31", "2026-09-30", "2026-10-31"]),
-            "project_id": ["A", "A", "B"],
-            "cpi": [0.9, 0.95, 1.1],
-        }
-    )
-    result = views.project_history(history, "A")
-    assert result["as_of"].tolist() == [pd.Timestamp("2026-09-30"), pd.Timestamp("2026-10-31")]
-    assert result["cpi"].tolist() == [0.95, 0.9]
+# --- milestones ---------------------------------------------------------------------------------------------
 
 
 def test_project_milestones_flags_and_order():

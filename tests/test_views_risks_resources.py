@@ -242,6 +242,14 @@ def test_utilisation_of_chosen_teams_only():
     assert load.loc[load["period_start"] == NOVEMBER, "utilisation"].tolist() == pytest.approx([50 / 84])
 
 
+@pytest.mark.parametrize(("by", "rows"), [("person", {"Ann"}), ("team", {"Build"})])
+def test_utilisation_of_the_over_allocated_only(by, rows):
+    load = resources.utilisation(TEAM_TABLES, AS_OF, period="month", by=by, only_over=True)
+    group = "person_name" if by == "person" else "team"
+    assert set(load[group]) == rows  # Bob (team Run) is never over
+    assert len(load) == 12  # every month of the window, not only the over-allocated one
+
+
 def test_period_totals_sum_everyone():
     load = resources.utilisation(TEAM_TABLES, AS_OF, period="month")
     totals = resources.period_totals(load).iloc[:2]

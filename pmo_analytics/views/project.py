@@ -1,8 +1,9 @@
 """The project page's data: everything about one project, shaped for cards and tables.
 
-Pure functions. Those named ``fn(tables, as_of, project_id=...)`` are called through ``ui.view_data`` (cached
-per snapshot and filters); the others take frames the page already has (``ui.summary``'s indicators,
-``ui.trends``' history, the milestones of each snapshot).
+Pure functions. Those shaped ``fn(tables, as_of, project_id=...)`` are called through ``ui.view_data`` (cached
+per snapshot and filters); the others take what the page already has (``ui.summary``'s indicators, the
+project's milestones of each snapshot). The S-curve and the cpi/spi_t trend come from ``views.budget``, so the
+project page and the budget page draw the same curve for a project.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from pmo_analytics.charts.risk import priorities_of, priority_order
-from pmo_analytics.charts.style import ZONE_LABELS, health_label, risk_zone
+from pmo_analytics.charts.style import ZONE_LABELS, health_label, health_style, risk_zone
 from pmo_analytics.formatting import MISSING, format_date, format_days, format_money, format_ratio
 from pmo_analytics.indicators.common import REASONS
+from pmo_analytics.indicators.health import AMBER, GREY, RED
 from pmo_analytics.indicators.resources import allocation_hours_per_day, resource_load
 from pmo_analytics.indicators.risk import issue_ages, risk_scores
 from pmo_analytics.indicators.schedule import milestone_status, milestone_trend
@@ -88,14 +90,19 @@ def health_components(row: pd.Series) -> pd.DataFrame:
     """
     reasons = [str(text) for text in (row.get("health_reasons") if _is_list(row.get("health_reasons")) else [])]
     by_component = {name: next((r for r in reasons if r.startswith(f"{name} ")), "") for name in HEALTH_COMPONENTS}
-    status = {name: row.get(f"health_{name}") for name in HEALTH_COMPONENTS}
-    worse = [by_component[name] for name in ("cost", "schedule", "risk") if status[name] in ("amber", "red")]
-    by_component["overall"] = "; ".join(worse) if worse else "the worst of cost, schedule and risk"
+    status = {name: health_style(row.get(f"health_{name}")).status for name in HEALTH_COMPONENTS}  # NaN -> grey
+    worse = [by_component[name] for name in ("cost", "schedule", "risk") if status[name] in (AMBER, RED)]
+    if worse:
+        by_component["overall"] = "; ".join(worse)
+    else:
+        by_component["overall"] = (
+            "no figure to judge it by" if status["overall"] == GREY else "no component is amber or red"
+        )
     return pd.DataFrame(
         {
             "component": list(HEALTH_COMPONENTS),
             "title": list(HEALTH_COMPONENTS.values()),
-            "status": [status[name] if isinstance(status[name], str) else "grey" for name in HEALTH_COMPONENTS],
+            "status": [status[name] for name in HEALTH_COMPONENTS],
             "label": [health_label(status[name]) for name in HEALTH_COMPONENTS],
             "reason": [by_component[name] for name in HEALTH_COMPONENTS],
         }
@@ -126,60 +133,35 @@ def _months(value: object, signed: bool = False) -> str:
     return text if text == MISSING else f"{text} months"
 
 
-# figure -> (group, label, formatter, a rise is good "normal" / bad "inverse" / neither "off", definition)
+_TCPI = "tcpi = (bac - ev) / (bac - ac): the cpi the rest of the work needs to finish within budget"
+_TSPI = "tspi = (pd - es) / (pd - at): the spi_t the rest of the work needs to finish on time"
+_COMPOSITE = "eac = ac + (bac - ev) / (cpi x spi): the rest at today's cost and schedule performance"
+_PROGRESS, _PERFORMANCE, _FORECAST, _SCHEDULE = "Budget and progress", "Performance", "Forecast", "Earned schedule"
+# figure -> (group, label, formatter, a rise is good "normal" / bad "inverse" / neither "off", definition);
+# in the order shown, four cards to a row.
 EVM_FIGURES: dict[str, tuple[str, str, Callable[..., str], str, str]] = {
-    "bac": ("Cost", "Budget (bac)", format_money, "off", "budget at completion"),
-    "pv": ("Cost", "Planned value (pv)", format_money, "off", "the budget of the work planned to date"),
-    "ev": ("Cost", "Earned value (ev)", format_money, "off", "the budget of the work done to date"),
-    "ac": ("Cost", "Actual cost (ac)", format_money, "off", "what the work done has cost"),
-    "cv": ("Cost", "Cost variance (cv)", format_money, "normal", "cv = ev - ac; negative is over budget"),
-    "cpi": ("Cost", "CPI", format_ratio, "normal", "cpi = ev / ac; below 1.0 is over budget"),
-    "eac": ("Forecast", "Forecast (eac)", format_money, "inverse", "estimate at completion = bac / cpi"),
-    "eac_ac_plus_remaining": (
-        "Forecast",
-        "eac: ac + remaining",
-        format_money,
-        "inverse",
-        "eac = ac + (bac - ev): the rest of the work at budget rates",
-    ),
-    "eac_composite": (
-        "Forecast",
-        "eac: cpi x spi",
-        format_money,
-        "inverse",
-        "eac = ac + (bac - ev) / (cpi x spi): the rest at today's cost and schedule performance",
-    ),
-    "etc": ("Forecast", "To complete (etc)", format_money, "off", "estimate to complete = eac - ac"),
-    "vac": ("Forecast", "Variance at completion (vac)", format_money, "normal", "vac = bac - eac; negative: overrun"),
-    "tcpi": (
-        "Forecast",
-        "TCPI",
-        format_ratio,
-        "inverse",
-        "tcpi = (bac - ev) / (bac - ac): the cpi needed on the rest to finish within budget",
-    ),
-    "sv": ("Schedule", "Schedule variance (sv)", format_money, "normal", "sv = ev - pv; negative is behind plan"),
-    "spi": ("Schedule", "SPI", format_ratio, "normal", "spi = ev / pv (returns to 1.0 at the end, however late)"),
-    "sv_t": ("Schedule", "Schedule variance (sv_t)", _months, "normal", "sv_t = es - at; negative is behind"),
-    "spi_t": ("Schedule", "SPI(t)", format_ratio, "normal", "spi_t = es / at; below 1.0 is behind plan"),
-    "tspi": (
-        "Schedule",
-        "TSPI",
-        format_ratio,
-        "inverse",
-        "tspi = (pd - es) / (pd - at): the spi_t needed on the rest to finish on time",
-    ),
-    "forecast_finish_date": (
-        "Schedule",
-        "Forecast finish",
-        format_date,
-        "inverse",
-        "first planned month + ieac_t (earned schedule)",
-    ),
-    "es": ("Earned schedule", "Earned schedule (es)", _months, "off", "when the plan expected today's ev"),
-    "at": ("Earned schedule", "Actual time (at)", _months, "off", "months from the first planned month to today"),
-    "pd": ("Earned schedule", "Planned duration (pd)", _months, "off", "months with planned value"),
-    "ieac_t": ("Earned schedule", "Duration forecast (ieac_t)", _months, "inverse", "ieac_t = pd / spi_t"),
+    "bac": (_PROGRESS, "Budget (bac)", format_money, "off", "budget at completion"),
+    "pv": (_PROGRESS, "Planned value (pv)", format_money, "off", "the budget of the work planned to date"),
+    "ev": (_PROGRESS, "Earned value (ev)", format_money, "off", "the budget of the work done to date"),
+    "ac": (_PROGRESS, "Actual cost (ac)", format_money, "off", "what the work done has cost"),
+    "cv": (_PERFORMANCE, "Cost variance (cv)", format_money, "normal", "cv = ev - ac; negative is over budget"),
+    "cpi": (_PERFORMANCE, "CPI", format_ratio, "normal", "cpi = ev / ac; below 1.0 is over budget"),
+    "sv": (_PERFORMANCE, "Schedule variance (sv)", format_money, "normal", "sv = ev - pv; negative is behind"),
+    "spi": (_PERFORMANCE, "SPI", format_ratio, "normal", "spi = ev / pv; back to 1.0 at the end, however late"),
+    "eac": (_FORECAST, "Forecast (eac)", format_money, "inverse", "estimate at completion = bac / cpi"),
+    "etc": (_FORECAST, "To complete (etc)", format_money, "off", "estimate to complete = eac - ac"),
+    "vac": (_FORECAST, "Variance at completion (vac)", format_money, "normal", "vac = bac - eac; negative: overrun"),
+    "tcpi": (_FORECAST, "TCPI", format_ratio, "inverse", _TCPI),
+    "eac_ac_plus_remaining": (_FORECAST, "eac: ac + rest at budget", format_money, "inverse", "eac = ac + (bac - ev)"),
+    "eac_composite": (_FORECAST, "eac: cpi x spi", format_money, "inverse", _COMPOSITE),
+    "es": (_SCHEDULE, "Earned schedule (es)", _months, "off", "when the plan expected today's ev"),
+    "at": (_SCHEDULE, "Actual time (at)", _months, "off", "months from the first planned month to today"),
+    "pd": (_SCHEDULE, "Planned duration (pd)", _months, "off", "months with planned value"),
+    "sv_t": (_SCHEDULE, "Schedule variance (sv_t)", _months, "normal", "sv_t = es - at; negative is behind"),
+    "spi_t": (_SCHEDULE, "SPI(t)", format_ratio, "normal", "spi_t = es / at; below 1.0 is behind plan"),
+    "tspi": (_SCHEDULE, "TSPI", format_ratio, "inverse", _TSPI),
+    "ieac_t": (_SCHEDULE, "Duration forecast (ieac_t)", _months, "inverse", "ieac_t = pd / spi_t"),
+    "forecast_finish_date": (_SCHEDULE, "Forecast finish", format_date, "inverse", "first planned month + ieac_t"),
 }
 
 
@@ -188,7 +170,7 @@ class FigureCard:
     """One EVM figure as a metric card."""
 
     figure: str  # "cpi"
-    group: str  # "Cost"
+    group: str  # "Performance"
     label: str  # "CPI"
     value: str  # "0.86", "—" when undefined
     delta: str | None  # "-0.05" since the previous snapshot; None when there is no previous value
@@ -248,13 +230,7 @@ def evm_cards(row: pd.Series, previous: pd.Series | None = None) -> list[FigureC
     return cards
 
 
-# --- trend, milestones -------------------------------------------------------------------------------------
-
-
-def project_history(history: pd.DataFrame, project_id: str) -> pd.DataFrame:
-    """The project's rows of ``dashboard.trends``' per-project history. One row per snapshot, oldest first."""
-    rows = history[history["project_id"] == project_id]
-    return rows.sort_values("as_of", kind="stable").reset_index(drop=True)
+# --- milestones ---------------------------------------------------------------------------------------------
 
 
 def _state(status: pd.DataFrame) -> pd.Series:

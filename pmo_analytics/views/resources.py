@@ -83,12 +83,25 @@ def team_names(tables: Tables, as_of: dt.date) -> list[str]:
 
 
 def utilisation(
-    tables: Tables, as_of: dt.date, period: str = "month", by: str = "person", teams: tuple[str, ...] = ()
+    tables: Tables,
+    as_of: dt.date,
+    period: str = "month",
+    by: str = "person",
+    teams: tuple[str, ...] = (),
+    only_over: bool = False,
 ) -> pd.DataFrame:
-    """``resource_load`` over the page's window. One row per person (or team) per period."""
+    """``resource_load`` over the page's window. One row per person (or team) per period.
+
+    ``only_over`` keeps the people (or teams) over-allocated in at least one period of the window.
+    """
     allocations, people = _allocations_and_people(tables, teams)
     start, end = resource_window(as_of, period)
-    return resource_load(allocations, people, period=period, by=by, start=start, end=end)  # type: ignore[arg-type]
+    load = resource_load(allocations, people, period=period, by=by, start=start, end=end)  # type: ignore[arg-type]
+    if not only_over:
+        return load
+    group = "person_name" if by == "person" else "team"
+    over = load.loc[load["over_allocated"], group].unique()
+    return load[load[group].isin(over)].reset_index(drop=True)
 
 
 def period_totals(load: pd.DataFrame) -> pd.DataFrame:
