@@ -263,7 +263,7 @@ def frame() -> Frame | None:
             "register, a resource plan), or load the demo portfolio with `python -m pmo_analytics demo`.",
             icon=":material/upload_file:",
         )
-        st.page_link("pages/data_import.py", label="Go to Import", icon=":material/upload_file:")
+        st.page_link("app_pages/data_import.py", label="Go to Import", icon=":material/upload_file:")
         st.stop()
     return current
 

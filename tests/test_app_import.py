@@ -28,7 +28,7 @@ def db(tmp_path, monkeypatch) -> Path:
 def _import_page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.switch_page("pages/data_import.py")
+    at.switch_page("app_pages/data_import.py")
     at.run()
     assert not at.exception
     return at
@@ -76,7 +76,7 @@ def test_history_lists_imports_and_deletes_one(db, tmp_path):
     import_files([dutch_register(tmp_path / "r.xlsx")], dt.date(2026, 3, 31), Store(db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.switch_page("pages/history.py")
+    at.switch_page("app_pages/history.py")
     at.run()
     assert not at.exception
     assert at.dataframe[0].value["import_id"].tolist() == [2, 1]  # newest first

@@ -28,7 +28,7 @@ def _budget(**preset: object) -> AppTest:
     for key, value in preset.items():
         at.session_state[key] = value
     at.run()
-    at.switch_page("pages/budget.py")
+    at.switch_page("app_pages/budget.py")
     at.run()
     assert not at.exception, at.exception
     return at

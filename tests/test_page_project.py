@@ -31,7 +31,7 @@ def _project_page(query: dict[str, str] | None = None, **state: object) -> AppTe
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
-    at.switch_page("pages/project.py")
+    at.switch_page("app_pages/project.py")
     at.run()
     assert not at.exception, at.exception
     return at

@@ -42,7 +42,7 @@ def _report_page(**preset: object) -> AppTest:
     for key, value in preset.items():
         at.session_state[key] = value
     at.run()
-    at.switch_page("pages/report.py")
+    at.switch_page("app_pages/report.py")
     at.run()
     assert not at.exception, at.exception
     return at

@@ -34,7 +34,7 @@ def _resources_page(**preset: object) -> AppTest:
     for key, value in preset.items():
         at.session_state[key] = value
     at.run()
-    at.switch_page("pages/resources.py")
+    at.switch_page("app_pages/resources.py")
     at.run()
     assert not at.exception, at.exception
     return at

@@ -30,7 +30,7 @@ def _risks_page(**preset: object) -> AppTest:
     for key, value in preset.items():
         at.session_state[key] = value
     at.run()
-    at.switch_page("pages/risks.py")
+    at.switch_page("app_pages/risks.py")
     at.run()
     assert not at.exception, at.exception
     return at

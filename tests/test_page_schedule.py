@@ -26,7 +26,7 @@ def _schedule(**preset: object) -> AppTest:
     for key, value in preset.items():
         at.session_state[key] = value
     at.run()
-    at.switch_page("pages/schedule.py")
+    at.switch_page("app_pages/schedule.py")
     at.run()
     assert not at.exception, at.exception
     return at

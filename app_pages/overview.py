@@ -52,7 +52,7 @@ with left:
     )
     points = event.selection.points if event and event.selection else []
     if points and points[0].get("customdata"):
-        st.switch_page("pages/project.py", query_params={"project": str(points[0]["customdata"][0])})
+        st.switch_page("app_pages/project.py", query_params={"project": str(points[0]["customdata"][0])})
 with right:
     st.subheader("Health")
     st.plotly_chart(charts.health_counts(summary["totals"]), width="stretch", key="health_counts")

@@ -57,7 +57,7 @@ with st.container(border=True):
     )
     points = event.selection.points if event and event.selection else []
     if points and points[0].get("customdata"):
-        st.switch_page("pages/project.py", query_params={"project": str(points[0]["customdata"][0])})
+        st.switch_page("app_pages/project.py", query_params={"project": str(points[0]["customdata"][0])})
 
 with st.container(border=True):
     st.subheader("Late and slipping milestones")

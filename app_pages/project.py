@@ -18,7 +18,7 @@ summary = ui.summary(view)
 indicators = summary["indicators"]
 options = views.project_options(tables["projects"])
 
-st.page_link("pages/overview.py", label="Back to the overview", icon=":material/arrow_back:")
+st.page_link("app_pages/overview.py", label="Back to the overview", icon=":material/arrow_back:")
 heading = st.empty()  # the project's name once one is chosen, above the selectbox
 
 

@@ -166,7 +166,7 @@ else:
         )
         points = event.selection.points if event and event.selection else []
         if points and points[0].get("customdata"):
-            st.switch_page("pages/project.py", query_params={"project": str(points[0]["customdata"][0])})
+            st.switch_page("app_pages/project.py", query_params={"project": str(points[0]["customdata"][0])})
         with st.expander("Top risks as a table"):
             risk_table(data["top_table"], "top_risk_table")
 
