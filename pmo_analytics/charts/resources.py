@@ -77,12 +77,14 @@ def resource_heatmap(load: pd.DataFrame, period: str = "week", title: str | None
     cell_text = np.where(
         over, [[f"{OVER_MARK} {format_percent(value)}" for value in row] for row in utilisation.to_numpy()], ""
     )
+    allocated = wide["allocated_hours"].to_numpy()
+    available = wide["available_hours"].to_numpy()
     details = np.empty(utilisation.shape + (4,), dtype=object)
     for (row, column), value in np.ndenumerate(utilisation.to_numpy()):
         details[row, column] = [
             period_texts[column],
-            format_hours(wide["allocated_hours"].iat[row, column]),
-            format_hours(wide["available_hours"].iat[row, column]),
+            format_hours(allocated[row, column]),
+            format_hours(available[row, column]),
             format_percent(value),
         ]
     figure.add_trace(

@@ -91,21 +91,26 @@ def risk_heatmap(matrix: pd.DataFrame, thresholds: RiskThresholds | None = None,
         "Probability %{customdata[0]} x impact %{customdata[1]} = score %{customdata[3]} "
         "(%{customdata[4]})<br><b>%{customdata[2]} open risks</b><extra></extra>"
     )
-    figure = go.Figure()
-    for p in LEVELS:
-        for i in LEVELS:
-            zone = zones[p - 1, i - 1]
-            figure.add_shape(
-                type="rect",
-                name=f"zone_{p}_{i}",
-                layer="below",
-                x0=i - 0.5,
-                x1=i + 0.5,
-                y0=p - 0.5,
-                y1=p + 0.5,
-                fillcolor=tint(HEALTH_STYLES[zone].colour, 0.45),
-                line={"color": "#FFFFFF", "width": 2},
-            )
+    # One layout update with all 25 cell backgrounds: add_shape per cell validates the figure 25 times.
+    figure = go.Figure(
+        layout={
+            "shapes": [
+                {
+                    "type": "rect",
+                    "name": f"zone_{p}_{i}",
+                    "layer": "below",
+                    "x0": i - 0.5,
+                    "x1": i + 0.5,
+                    "y0": p - 0.5,
+                    "y1": p + 0.5,
+                    "fillcolor": tint(HEALTH_STYLES[zones[p - 1, i - 1]].colour, 0.45),
+                    "line": {"color": "#FFFFFF", "width": 2},
+                }
+                for p in LEVELS
+                for i in LEVELS
+            ]
+        }
+    )
     figure.add_trace(
         go.Heatmap(
             z=counts,
