@@ -36,12 +36,6 @@ def risk_table(rows: pd.DataFrame, key: str) -> None:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def risk_trend(view: ui.Frame, version: int) -> pd.DataFrame:
-    """risks.risk_trend over every snapshot up to the frame's date, cached per frame and database version."""
-    return risks.risk_trend([(d, ui.tables(view, as_of=d)["risks"]) for d in view.dates if d <= view.as_of])
-
-
 st.title("Risks & issues")
 view = ui.frame()
 tables = ui.tables(view)
@@ -56,7 +50,7 @@ st.caption(
 )
 
 # Headline figures with the change since the previous snapshot, from the trend over every snapshot so far.
-trend = risk_trend(view, ui.get_store().data_version())
+trend = ui.history_data(risks.risk_trend_of, view)
 data = ui.view_data(risks.risk_page, view)
 issue_list = data["open_issues"]
 previous_issues = ui.view_data(risks.open_issue_list, view, as_of=view.previous) if view.previous else None

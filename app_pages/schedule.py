@@ -4,7 +4,6 @@ import streamlit as st
 
 from pmo_analytics import charts, ui
 from pmo_analytics.formatting import format_count, format_date, format_days
-from pmo_analytics.indicators.schedule import milestone_trend
 from pmo_analytics.views import schedule
 
 st.title("Schedule")
@@ -117,8 +116,7 @@ with st.container(border=True):
 with st.container(border=True):
     st.subheader("Milestone trend analysis")
     # Every snapshot up to the as-of date, each through the cached, filtered tables.
-    snapshots = [(date, ui.tables(view, as_of=date)["milestones"]) for date in view.dates if date <= view.as_of]
-    trend = milestone_trend(snapshots)
+    trend = ui.history_data(schedule.milestone_trend_of, view)
     slip = schedule.mta_slip_by_project(trend)
     if slip.empty:
         st.info(

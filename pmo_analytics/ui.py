@@ -325,6 +325,22 @@ def view_data(function, view: Frame, *, as_of: dt.date | None = None, **params: 
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _history_call(path: str, version: int, target: str, dates: tuple, filters: tuple, params: tuple) -> object:
+    module, name = target.rsplit(".", 1)
+    function = getattr(importlib.import_module(module), name)
+    return function([(d, _filtered(path, d, filters, version)) for d in dates], **dict(params))
+
+
+def history_data(function, view: Frame, **params: object) -> object:  # noqa: ANN001
+    """Call a pure function ``function([(date, tables), ...], **params)`` over every snapshot up to the frame's
+    date (filtered), cached like view_data: trends over snapshots (risk trend, milestone trend analysis)."""
+    store = get_store()
+    target = f"{function.__module__}.{function.__qualname__}"
+    dates = tuple(d for d in view.dates if d <= view.as_of)
+    return _history_call(str(store.path), data_version(), target, dates, view.filters, tuple(sorted(params.items())))
+
+
 def project_link(project_id: str) -> str:
     """A relative link to the project page that keeps working when mailed: "project?project=P-001"."""
     return f"project?project={quote(str(project_id))}"

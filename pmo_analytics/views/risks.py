@@ -209,3 +209,8 @@ def risk_trend_figure(trend: pd.DataFrame, title: str | None = None) -> go.Figur
     figure.update_yaxes(title_text="Exposure (€)", tickprefix="€ ", tickformat="~s", rangemode="tozero", row=2, col=1)
     figure.update_layout(height=420, bargap=0.4)
     return figure
+
+
+def risk_trend_of(snapshots: list[tuple[dt.date, Mapping[str, pd.DataFrame]]]) -> pd.DataFrame:
+    """risk_trend over snapshots of whole tables (what ui.history_data passes)."""
+    return risk_trend([(as_of, tables["risks"]) for as_of, tables in snapshots])

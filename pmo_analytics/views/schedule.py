@@ -7,14 +7,14 @@ collects the snapshots through ui.py's caches, calls these and draws.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from pmo_analytics.formatting import format_days
 from pmo_analytics.indicators.common import REASONS
-from pmo_analytics.indicators.schedule import milestone_slip_since, milestone_status
+from pmo_analytics.indicators.schedule import milestone_slip_since, milestone_status, milestone_trend
 
 # The finish date the timeline draws: key -> (indicator column, label for people).
 # A PMO expects the date the project reported; earned schedule's forecast is the cost data's opinion.
@@ -218,3 +218,8 @@ __all__ = [
     "projects_without_finish",
     "schedule_headline",
 ]
+
+
+def milestone_trend_of(snapshots: Sequence[tuple[dt.date, Mapping[str, pd.DataFrame]]]) -> pd.DataFrame:
+    """indicators.schedule.milestone_trend over snapshots of whole tables (what ui.history_data passes)."""
+    return milestone_trend([(as_of, tables["milestones"]) for as_of, tables in snapshots])
