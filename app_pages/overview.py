@@ -32,6 +32,9 @@ with st.container(border=True):
             width="stretch",
             column_config={
                 "link": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$"),
+                "name": "Name",
+                "portfolio": "Portfolio",
+                "manager": "Manager",
                 "why": st.column_config.TextColumn("Why red", width="large"),
                 "cpi": st.column_config.NumberColumn("CPI", format="%.2f"),
                 "spi_t": st.column_config.NumberColumn("SPI(t)", format="%.2f"),
@@ -67,6 +70,10 @@ st.dataframe(
     width="stretch",
     column_config={
         "project": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$"),
+        "name": "Name",
+        "portfolio": "Portfolio",
+        "health": "Health",
+        "manager": "Manager",
         "why": st.column_config.TextColumn("Why", width="large"),
         "cpi": st.column_config.NumberColumn("CPI", format="%.2f"),
         "spi_t": st.column_config.NumberColumn("SPI(t)", format="%.2f"),

@@ -175,6 +175,7 @@ def test_every_page_loads_and_draws(page, server, path, text, charts):
             container.scroll_into_view_if_needed()
             container.locator(".main-svg").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     if path == "" and os.environ.get("PMO_UPDATE_SCREENSHOT") == "1":
+        page.locator('[data-testid="stMain"] h1').first.scroll_into_view_if_needed()
         page.wait_for_timeout(1500)
         page.screenshot(path=str(ROOT / "docs" / "overview.png"))
 
