@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pmo_analytics.indicators.health import HealthSettings
-from pmo_analytics.indicators.portfolio import portfolio_totals, project_indicators
+from pmo_analytics.indicators.portfolio import HEADLINE_FIGURES, portfolio_totals, project_indicators
 from pmo_analytics.indicators.resources import resource_load
 from pmo_analytics.schema import TABLES
 
@@ -153,21 +153,7 @@ def snapshot_summary(tables: Tables, as_of: dt.date, settings: HealthSettings | 
     return {"indicators": indicators, "totals": totals, "over_allocated": over, "kpis": kpis(indicators, totals, over)}
 
 
-HISTORY_COLUMNS = [
-    "as_of",
-    "project_id",
-    "project_name",
-    "portfolio",
-    "bac",
-    "ac",
-    "eac",
-    "cpi",
-    "spi_t",
-    "finish_slip_days",
-    "open_risks",
-    "risk_exposure",
-    "health_overall",
-]
+HISTORY_COLUMNS = ["as_of", "project_id", "project_name", "portfolio", *HEADLINE_FIGURES, "health_overall"]
 
 
 def trends(
@@ -191,20 +177,3 @@ def trends(
         else pd.DataFrame(columns=["as_of", "bac", "ac", "eac", "cpi", "spi", "spi_t"])
     )
     return project_history, portfolio_history
-
-
-def health_counts_over_time(project_history: pd.DataFrame) -> pd.DataFrame:
-    """Projects per health status per snapshot. One row per snapshot date per status (zeros included)."""
-    statuses = ["green", "amber", "red", "grey"]
-    if project_history.empty:
-        return pd.DataFrame(
-            {
-                "as_of": pd.Series(dtype="datetime64[ns]"),
-                "health": pd.Series(dtype="str"),
-                "projects": pd.Series(dtype="int64"),
-            }
-        )
-    counts = pd.crosstab(project_history["as_of"], project_history["health_overall"]).reindex(
-        columns=statuses, fill_value=0
-    )
-    return counts.rename_axis(columns="health").stack().rename("projects").reset_index()

@@ -120,6 +120,21 @@ PROJECT_ID_SYNONYMS = (
     "jira project key",
 )
 
+PERSON_SYNONYMS = (
+    "person",
+    "person name",
+    "resource",
+    "resource name",
+    "medewerker",
+    "naam",
+    "name",
+    "naam medewerker",
+    "employee",
+    "employee name",
+    "resource names",
+    "wie",
+)
+
 OPEN_CLOSED = {
     "open": (
         "open",
@@ -946,25 +961,7 @@ PEOPLE = Table(
         "bezetting",
     ),
     columns=(
-        Column(
-            "person_name",
-            "text",
-            True,
-            (
-                "person",
-                "person name",
-                "resource",
-                "resource name",
-                "medewerker",
-                "naam",
-                "name",
-                "naam medewerker",
-                "employee",
-                "employee name",
-                "resource names",
-                "wie",
-            ),
-        ),
+        Column("person_name", "text", True, PERSON_SYNONYMS),
         Column(
             "team", "text", False, ("team", "afdeling", "group", "groep", "department", "vakgroep", "resource group")
         ),
@@ -1009,24 +1006,7 @@ ALLOCATIONS = Table(
     wide_measures=("hours", "fte"),
     required_any=("hours", "fte"),
     columns=(
-        Column(
-            "person_name",
-            "text",
-            True,
-            (
-                "person",
-                "person name",
-                "resource",
-                "resource name",
-                "resource names",
-                "medewerker",
-                "naam",
-                "name",
-                "naam medewerker",
-                "employee",
-                "wie",
-            ),
-        ),
+        Column("person_name", "text", True, PERSON_SYNONYMS),
         Column("project_id", "id", True, PROJECT_ID_SYNONYMS),
         Column(
             "start_date",
