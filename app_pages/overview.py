@@ -47,7 +47,7 @@ with left:
     st.subheader("Cost against schedule")
     st.caption("Each bubble is a project (area = budget). Click one to open it.")
     event = st.plotly_chart(
-        charts.quadrant(indicators, bands=ui.health_settings().cost),
+        ui.summary_chart(charts.quadrant, view, bands=ui.health_settings().cost),  # cached: a bubble per project
         width="stretch",
         on_select="rerun",
         selection_mode="points",

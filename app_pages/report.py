@@ -6,29 +6,14 @@ from pmo_analytics import dashboard, ui
 from pmo_analytics.charts.style import health_label
 from pmo_analytics.formatting import format_count, format_date
 from pmo_analytics.report import XLSX_MIME, sheet_overview, write_report
-from pmo_analytics.report_content import filters_text, report_content
+from pmo_analytics.report_content import filters_text
 from pmo_analytics.views.overview import kpi_cards
 
 view = ui.frame()
 st.title("Management report", anchor=False)
 
-# Every input comes from ui's caches; only the sheets' frames are assembled here (about 0.1 s on the demo).
-settings = ui.health_settings()
-summary = ui.summary(view)
-previous_summary = ui.summary(view, as_of=view.previous) if view.previous else None
-previous_tables = ui.tables(view, as_of=view.previous) if view.previous else None
-_, portfolio_history = ui.trends(view)
-content = report_content(
-    ui.tables(view),
-    view.as_of,
-    previous_tables,
-    view.previous,
-    settings=settings,
-    history=portfolio_history,
-    filters=view.filter_dict,
-    summary=summary,
-    previous_summary=previous_summary,
-)
+# Assembled once per snapshot, filters and database version (ui's cache); a rerun only draws it.
+content = ui.report_content(view)
 
 compared = f"compared with **{format_date(view.previous)}**" if view.previous else "no earlier snapshot to compare with"
 st.markdown(

@@ -22,7 +22,7 @@ def over_allocation_table(rows: pd.DataFrame, period: str, key: str) -> None:
         rows.assign(
             period=period_labels(rows["period_start"], period) if len(rows) else [],
             utilisation_percent=rows["utilisation"] * 100,  # 1.07 -> 107 (%): whole percentages read faster
-            main_project=rows["main_project_id"].astype("str").map(ui.project_link),
+            main_project=ui.project_links(rows["main_project_id"]),
         )[OVER_ALLOCATION_COLUMNS],
         hide_index=True,
         width="stretch",
@@ -111,7 +111,17 @@ with st.container(border=True):
         f"{format_date(start)} to {format_date(end)}: allocated hours / available hours. "
         "Blue up to 100%, orange to red beyond; ▲ marks an over-allocation."
     )
-    st.plotly_chart(charts.resource_heatmap(load, period), width="stretch", key="resource_heatmap")
+    heatmap = ui.view_chart(
+        charts.resource_heatmap,
+        resources.utilisation,
+        view,
+        chart_params={"period": period},
+        period=period,
+        by=by,
+        teams=teams,
+        only_over=only_over,
+    )  # cached with its data: 36,000 cells at 2,000 projects
+    st.plotly_chart(heatmap, width="stretch", key="resource_heatmap")
 
 with st.container(border=True):
     st.subheader("Capacity against demand")
@@ -135,7 +145,7 @@ with st.container(border=True):
             st.dataframe(
                 causes.assign(
                     period=period_labels(causes["period_start"], period),
-                    project=causes["project_id"].astype("str").map(ui.project_link),
+                    project=ui.project_links(causes["project_id"]),
                 )[["person_name", "team", "period", "project", "project_name", "project_hours", "share"]],
                 hide_index=True,
                 width="stretch",

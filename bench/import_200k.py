@@ -1,9 +1,10 @@
-"""Import of a 200,000-row workbook as a whole process, beside fastexcel's bare read of the same file.
+"""Import of a 200,000-row workbook as a whole process, side by side with fastexcel's bare read of the same file
+and with pandas.read_excel(engine="openpyxl"); prints the figures, issue 5's import targets and the machine.
 
-    python bench/import_200k.py [--runs 3] [--rows 200000] [--openpyxl]
+    python bench/import_200k.py [--runs 5] [--rows 200000] [--openpyxl-runs 1] [--compare-tree DIR]
 
 The workbook (12 columns: a long cost-period export with Dutch text amounts and day-first dates, the shape a finance
-system writes) is generated once into bench/out/ and reused.
+system writes, with a title row above the header) is generated once into bench/out/ and reused.
 """
 
 from __future__ import annotations
@@ -13,7 +14,20 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from common import OUT, ROOT, machine, median_of
+from common import (
+    BARE,
+    OPENPYXL,
+    OUT,
+    add_compare_tree,
+    bare_read_command,
+    describe_workbook,
+    import_contenders,
+    import_targets,
+    machine,
+    pandas_openpyxl_command,
+    print_results,
+    side_by_side,
+)
 
 HEADERS = [
     "Projectcode",
@@ -63,73 +77,34 @@ def build_workbook(rows: int) -> Path:
                 "maandafsluiting",
             ]
         )
-    wb.save(path)
+    partial = path.with_suffix(".partial.xlsx")  # an interrupted run leaves no half-written cache behind
+    wb.save(partial)
+    partial.rename(path)
     return path
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--openpyxl", action="store_true", help="also time pandas.read_excel with openpyxl (slow)")
+    parser.add_argument("--runs", type=int, default=5, help="rounds of import and bare read (default 5)")
+    parser.add_argument(
+        "--openpyxl-runs", type=int, default=1, help="runs of pandas.read_excel with openpyxl (slow; 0 skips it)"
+    )
+    add_compare_tree(parser)
     args = parser.parse_args()
     path = build_workbook(args.rows)
-    db = OUT / "bench_import.duckdb"
-    bare = median_of(
-        args.runs,
-        [
-            sys.executable,
-            "-c",
-            "import sys, fastexcel; r = fastexcel.read_excel(sys.argv[1]); "
-            "[r.load_sheet(n).to_arrow() for n in r.sheet_names]",
-            str(path),
-        ],
-    )
-    results = {"fastexcel bare read (all sheets)": bare}
-    imports = []
-    for run in range(args.runs):
-        db.unlink(missing_ok=True)
-        imports.append(
-            median_of(
-                1,
-                [
-                    sys.executable,
-                    "-m",
-                    "pmo_analytics",
-                    "import",
-                    str(path),
-                    "--db",
-                    str(db),
-                    "--as-of",
-                    f"2026-{run + 1:02d}-28",
-                ],
-            )
-        )
-    results["pmo_analytics import (whole process)"] = {
-        "wall_s": sorted(r["wall_s"] for r in imports)[len(imports) // 2],
-        "peak_mib": sorted(r["peak_mib"] for r in imports)[len(imports) // 2],
-        "runs": args.runs,
+    contenders = {
+        BARE: lambda r: bare_read_command(path),
+        **import_contenders(path, "import_200k", args.compare_tree),
+        OPENPYXL: lambda r: pandas_openpyxl_command(path),
     }
-    if args.openpyxl:
-        results["pandas.read_excel (openpyxl)"] = median_of(
-            1,
-            [
-                sys.executable,
-                "-c",
-                "import sys, pandas as pd; pd.read_excel(sys.argv[1], sheet_name=None, engine='openpyxl')",
-                str(path),
-            ],
-        )
+    runs = {name: args.runs for name in contenders} | {OPENPYXL: args.openpyxl_runs}
+    results = side_by_side(contenders, runs)
+    print(f"workbook: {describe_workbook(path)}, {args.rows:,} rows x 12 columns, one sheet")
+    print_results(results)
+    passed = import_targets(results)
     print(f"machine: {machine()}")
-    print(
-        f"workbook: {path.relative_to(ROOT)} ({path.stat().st_size / 1024**2:.1f} MiB, {args.rows:,} rows x 12 columns)"
-    )
-    print(f"{'what':<40} {'median wall (s)':>16} {'peak RSS (MiB)':>15}")
-    for name, r in results.items():
-        print(f"{name:<40} {r['wall_s']:>16.2f} {r['peak_mib']:>15.0f}")
-    ratio = results["pmo_analytics import (whole process)"]["wall_s"] / bare["wall_s"]
-    mem = results["pmo_analytics import (whole process)"]["peak_mib"] / bare["peak_mib"]
-    print(f"import / bare read: {ratio:.2f}x time, {mem:.2f}x peak memory")
+    sys.exit(0 if passed else 1)
 
 
 if __name__ == "__main__":

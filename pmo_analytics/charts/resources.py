@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,13 +37,16 @@ def period_labels(starts: pd.Series | pd.DatetimeIndex, period: str = "week") ->
     """Axis labels for period starts: week 2026-03-02 -> "W10 2026" (ISO), month -> "Mar 2026", quarter -> "Q1 2026"."""
     if period not in ("week", "month", "quarter"):
         raise ValueError(f"period must be 'week', 'month' or 'quarter', not {period!r}")
-    dates = pd.DatetimeIndex(pd.to_datetime(starts))
+    # Written once per distinct date: a table of 15,000 over-allocation rows holds a dozen periods.
+    codes, dates = pd.factorize(pd.DatetimeIndex(pd.to_datetime(starts)), use_na_sentinel=False)
     if period == "week":
         iso = dates.isocalendar()
-        return [f"W{week:02d} {year}" for year, week in zip(iso["year"], iso["week"], strict=True)]
-    if period == "month":
-        return [format_date(day).split(" ", 1)[1] for day in dates]  # "1 Mar 2026" -> "Mar 2026"
-    return [f"Q{day.quarter} {day.year}" for day in dates]
+        labels = [f"W{week:02d} {year}" for year, week in zip(iso["year"], iso["week"], strict=True)]
+    elif period == "month":
+        labels = [format_date(day).split(" ", 1)[1] for day in dates]  # "1 Mar 2026" -> "Mar 2026"
+    else:
+        labels = [f"Q{day.quarter} {day.year}" for day in dates]
+    return [labels[code] for code in codes]
 
 
 def _group_column(load: pd.DataFrame) -> str:
@@ -50,6 +55,14 @@ def _group_column(load: pd.DataFrame) -> str:
         if name in load.columns:
             return name
     raise ValueError("the load frame needs a person_name or a team column (resource_load's output)")
+
+
+def _each_distinct(values: np.ndarray, formatter: Callable[[object], str]) -> np.ndarray:
+    """``formatter`` of every cell, as an object array of the same shape, calling it once per distinct value: a
+    3,000-person year holds 36,000 utilisations but about 4,600 distinct ones (missing -> formatter(None), "—")."""
+    codes, distinct = pd.factorize(values.ravel())  # a missing value gets code -1: the last text below
+    written = np.array([formatter(value) for value in distinct] + [formatter(None)], dtype=object)
+    return written[codes].reshape(values.shape)
 
 
 def resource_heatmap(load: pd.DataFrame, period: str = "week", title: str | None = None) -> go.Figure:
@@ -74,19 +87,18 @@ def resource_heatmap(load: pd.DataFrame, period: str = "week", title: str | None
     periods = pd.to_datetime(utilisation.columns)
     period_texts = [f"{period.capitalize()} of {format_date(day)}" for day in periods]
     labels = [str(name) for name in utilisation.index]
-    cell_text = np.where(
-        over, [[f"{OVER_MARK} {format_percent(value)}" for value in row] for row in utilisation.to_numpy()], ""
+    percents = _each_distinct(utilisation.to_numpy(), format_percent)
+    cell_text = np.where(over, f"{OVER_MARK} " + percents, "")
+    # One row of hover texts per cell: ["Week of 2 Mar 2026", "50 h", "40 h", "125%"].
+    details = np.stack(
+        [
+            np.broadcast_to(np.array(period_texts, dtype=object), utilisation.shape),
+            _each_distinct(wide["allocated_hours"].to_numpy(), format_hours),
+            _each_distinct(wide["available_hours"].to_numpy(), format_hours),
+            percents,
+        ],
+        axis=-1,
     )
-    allocated = wide["allocated_hours"].to_numpy()
-    available = wide["available_hours"].to_numpy()
-    details = np.empty(utilisation.shape + (4,), dtype=object)
-    for (row, column), value in np.ndenumerate(utilisation.to_numpy()):
-        details[row, column] = [
-            period_texts[column],
-            format_hours(allocated[row, column]),
-            format_hours(available[row, column]),
-            format_percent(value),
-        ]
     figure.add_trace(
         go.Heatmap(
             z=utilisation.to_numpy(),

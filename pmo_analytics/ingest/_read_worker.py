@@ -7,7 +7,9 @@ never pmo_analytics or pandas, so it starts in about 0.3 s.
 
 OUTPUT receives one Arrow IPC stream per sheet, in workbook order. Each stream's schema metadata holds
 ``sheet_name`` and ``visibility`` ("visible", "hidden", "veryhidden"); its column names are the 0-based
-Excel column indexes ("2" is column C); its rows are Excel rows 1, 2, 3, ... with every cell as text.
+Excel column indexes ("2" is column C); its rows are Excel rows 1, 2, 3, ... with every cell as text
+(Arrow large_string). After each sheet is written and flushed, the worker writes the end offset of its stream as one line to
+stdout ("1048576\n"), so the parent can work on a sheet while the next one is read.
 
 Exit status: 0 read; 3 the workbook cannot be read, with one line "PMO_READ_ERROR <kind> <detail>" on
 stderr (kind: "encrypted" or "unreadable"); 4 out of memory inside Python; anything else (a signal from
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TextIO
 
 ERROR_MARKER = "PMO_READ_ERROR"
 EXIT_UNREADABLE = 3
@@ -51,9 +54,8 @@ def _fail(kind: str, detail: str) -> None:
     raise SystemExit(EXIT_UNREADABLE)
 
 
-def _read(workbook_path: str, output_path: str) -> None:
+def _read(workbook_path: str, output_path: str, progress: TextIO) -> None:
     import fastexcel
-    import pyarrow as pa
 
     try:
         reader = fastexcel.read_excel(workbook_path)
@@ -62,7 +64,7 @@ def _read(workbook_path: str, output_path: str) -> None:
         kind = "encrypted" if "password" in str(error).lower() or "encrypt" in str(error).lower() else "unreadable"
         _fail(kind, f"{type(error).__name__}: {error}")
         return
-    with pa.OSFile(output_path, "wb") as sink:
+    with open(output_path, "wb") as sink:  # noqa: PTH123 - a plain binary file object for Arrow
         for index, name in enumerate(sheet_names):
             try:
                 # skip_rows=0: the first row is Excel row 1 even when the sheet starts at C3.
@@ -71,21 +73,35 @@ def _read(workbook_path: str, output_path: str) -> None:
             except Exception as error:
                 _fail("unreadable", f"sheet {name!r}: {type(error).__name__}: {error}")
                 return
+            # Imported only now (to_arrow has loaded it anyway): pyarrow's import before the first load_sheet
+            # would add ~40 MB to this process's peak, which is calamine's parse of the largest sheet.
+            import pyarrow as pa
+
             # fastexcel drops leading empty columns; absolute_index is the real column (C = 2).
             column_names = [str(column.absolute_index) for column in sheet.selected_columns]
+            visibility = str(sheet.visible)
+            del sheet  # calamine's cells of this sheet: freed before the next sheet is parsed
+            # large_string is pandas' own storage for text: the parent then uses these bytes as they are.
             batch = batch.rename_columns(column_names)
-            schema = batch.schema.with_metadata({"sheet_name": name, "visibility": str(sheet.visible)})
+            batch = batch.cast(pa.schema([(label, pa.large_string()) for label in column_names]))
+            schema = batch.schema.with_metadata({"sheet_name": name, "visibility": visibility})
             with pa.ipc.new_stream(sink, schema) as writer:
                 writer.write_batch(batch.replace_schema_metadata(schema.metadata))
+            del batch
+            sink.flush()
+            progress.write(f"{sink.tell()}\n")
+            progress.flush()
 
 
 def main(arguments: list[str]) -> int:
     workbook_path, output_path, memory_bytes, cpu_seconds = arguments
     _apply_limits(int(memory_bytes), int(cpu_seconds))
-    # Anything a library prints to stdout goes to stderr, which the parent keeps away from users.
+    # Progress lines go to the real stdout; anything a library prints to stdout goes to stderr, which the
+    # parent keeps away from users.
+    progress = os.fdopen(os.dup(1), "w", encoding="ascii")
     os.dup2(2, 1)
     try:
-        _read(workbook_path, output_path)
+        _read(workbook_path, output_path, progress)
     except MemoryError:
         return EXIT_OUT_OF_MEMORY
     except Exception as error:

@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from pmo_analytics import schema
+from pmo_analytics.ingest._json_rows import json_objects
 from pmo_analytics.ingest.mapping import ColumnMap, SheetPlan, _map_row, _measure_from_text
 
 # Columns every extracted frame carries besides the contract columns.
@@ -31,22 +33,23 @@ class Extracted:
 
 
 def _body(plan: SheetPlan) -> pd.DataFrame:
+    """The rows below the header that hold a value. The reader drops blank rows and its index is ascending,
+    so this is usually a slice, not a copy."""
     cells = plan.raw.cells
-    body = cells.loc[cells.index > plan.header_row]
+    body = cells.iloc[int(cells.index.searchsorted(plan.header_row, side="right")) :]
     if body.empty:
         return body
-    return body.loc[body.notna().any(axis=1)]
+    filled = body.notna().any(axis=1)
+    return body if filled.all() else body.loc[filled]
 
 
 def _extra_json(body: pd.DataFrame, unknown: list[ColumnMap]) -> pd.Series:
     """{"Score (P*I)": "1.2", "Dependencies": "T001"} per row; NA where the row has none of them."""
     if not unknown or body.empty:
         return pd.Series(pd.NA, index=body.index, dtype="str")
-    frame = pd.DataFrame({c.header: body[c.position] for c in unknown}, index=body.index)
-    has_any = frame.notna().any(axis=1)
-    lines = frame.to_json(orient="records", lines=True, force_ascii=False).splitlines()
-    out = pd.Series(lines, index=body.index, dtype="str")
-    return out.where(has_any)
+    # Two unknown columns under one header: the last one is kept (as the dict of columns always did).
+    columns = {column.header: pa.array(body[column.position], from_pandas=True) for column in unknown}
+    return pd.Series(json_objects(columns), index=body.index, dtype="str")
 
 
 def extract(plan: SheetPlan) -> list[Extracted]:

@@ -3,14 +3,19 @@
 RawSheet   one sheet (or CSV file) as read: every cell as text, indexed by the Excel row a user sees.
 SheetLoad  what became of one sheet: which table, which header row, which column mapped to what.
 ImportResult  everything one import produces; the store saves it in one transaction.
+
+Imports no pandas at module level: the command line starts the sandboxed readers (reader.py) before pandas
+loads, so the import of pandas overlaps the reading.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Columns of the rejected-rows and warnings frames (and of their store tables).
 ISSUE_COLUMNS = ["table_name", "source_file", "sheet", "row", "column", "value", "reason"]
@@ -91,6 +96,8 @@ class ImportResult:
 
 
 def empty_issues(with_raw: bool = False) -> pd.DataFrame:
+    import pandas as pd
+
     cols = ISSUE_COLUMNS + (["raw"] if with_raw else [])
     frame = pd.DataFrame({c: pd.Series(dtype="str") for c in cols})
     return frame.astype({"row": "Int64"})

@@ -49,6 +49,13 @@ class Numbers:
     separators: str  # DUTCH, ENGLISH, ASSUMED, or "" when nothing was ambiguous or shown
 
 
+def _first_before(texts: pa.Array, first: str, second: str) -> np.ndarray:
+    """Bool per text: ``first`` occurs, and before any ``second`` ("1.234,56": "." before ",")."""
+    at_first = pc.find_substring(texts, first).fill_null(-1).to_numpy(zero_copy_only=False)
+    at_second = pc.find_substring(texts, second).fill_null(-1).to_numpy(zero_copy_only=False)
+    return (at_first >= 0) & ((at_second < 0) | (at_first < at_second))
+
+
 def _any(texts: pa.Array, pattern: str) -> bool:
     return bool(matches(texts, pattern).any())
 
@@ -63,7 +70,7 @@ def read_numbers(
     a cheap test says they can match: this runs on up to 200,000 distinct texts.
     """
     size = len(texts)
-    if _any(texts, "[\u2212\u2013]"):  # Unicode minus, en dash
+    if (contains(texts, "\u2212") | contains(texts, "\u2013")).any():  # Unicode minus, en dash
         texts = pc.replace_substring(pc.replace_substring(texts, "\u2212", "-"), "\u2013", "-")
     texts = drop(texts, " ")
     if _any(texts, _SPACES):
@@ -75,7 +82,7 @@ def read_numbers(
     currency = np.zeros(size, dtype=bool)
     scale = np.ones(size)
     if money:
-        currency = matches(texts, "€|eur")
+        currency = contains(texts, "€") | contains(texts, "eur")
         if currency.any():
             texts = drop(texts, "euros", "euro", "eur", "€")
         if contains(texts, "k").any() or contains(texts, "m").any():
@@ -102,8 +109,10 @@ def read_numbers(
     point_groups = matches_where(texts, _POINT_GROUPS, shaped & (points >= 2) & (commas == 0))
     comma_groups = matches_where(texts, _COMMA_GROUPS, shaped & (points == 0) & (commas >= 2))
     both = shaped & (points >= 1) & (commas >= 1)
-    dutch_full = matches_where(texts, _DUTCH_FULL, both & (commas == 1))
-    english_full = matches_where(texts, _ENGLISH_FULL, both & (points == 1))
+    # Which separator comes first decides which of the two full shapes a text can have: 1.234,56 or 1,234.56.
+    point_first = both & _first_before(texts, ".", ",")
+    dutch_full = matches_where(texts, _DUTCH_FULL, point_first & (commas == 1))
+    english_full = matches_where(texts, _ENGLISH_FULL, both & ~point_first & (points == 1))
     point_decimal = shaped & (points == 1) & (commas == 0) & ~one_point  # 1234.5, 0.125, 1.5e-05
     comma_decimal = shaped & (points == 0) & (commas == 1) & ~one_comma  # 32,5, 0,125
 

@@ -8,19 +8,19 @@ store.save_import(result)
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from pmo_analytics import schema
 from pmo_analytics.ingest.extract import Extracted, extract
 from pmo_analytics.ingest.mapping import SheetPlan, Skipped, plan_sheet
 from pmo_analytics.ingest.model import FileInfo, ImportResult, SheetLoad, UnusableFile, empty_issues
 from pmo_analytics.ingest.parsing import level_to_probability, probability_to_level
-from pmo_analytics.ingest.reader import ReadLimits, read_file, sha256_file
+from pmo_analytics.ingest.reader import ReadAhead, ReadLimits, sha256_file
 from pmo_analytics.ingest.validate import Validated, issue_frame, validate
 
 # An upload: a path on disk, or (name as the user called it, path of the temporary copy).
@@ -33,27 +33,55 @@ def _name_and_path(upload: Upload) -> tuple[str, Path]:
     return Path(upload).name, Path(upload)
 
 
-def analyse(uploads: Sequence[Upload], as_of: dt.date, *, limits: ReadLimits | None = None) -> ImportResult:
-    """Read, map and validate every file; nothing is stored. Raises UnusableFile for a file that cannot be used."""
+def analyse(
+    uploads: Sequence[Upload], as_of: dt.date, *, limits: ReadLimits | None = None, read_ahead: ReadAhead | None = None
+) -> ImportResult:
+    """Read, map and validate every file; nothing is stored. Raises UnusableFile for a file that cannot be used.
+
+    ``read_ahead``: the files' readers, already started by the caller (the command line starts them before it
+    loads pandas and DuckDB); by default they are started here.
+    """
     if not uploads:
         raise UnusableFile("no file given")
-    files: list[FileInfo] = []
+    named = [_name_and_path(u) for u in uploads]
+    with ExitStack() as stack:
+        reads = read_ahead or stack.enter_context(ReadAhead(named, limits))
+        return _analyse(named, as_of, reads)
+
+
+def _analyse(
+    named: list[tuple[str, Path]], as_of: dt.date, reads: ReadAhead, files: list[FileInfo] | None = None
+) -> ImportResult:
+    """Each sheet is planned, extracted and validated as soon as its reader hands it over (the reader works on
+    the next sheet meanwhile); its cells and texts are let go once validated, so only the parsed rows stay."""
+    if reads.named != named:
+        raise ValueError("read_ahead reads other files than the uploads")
+    known_files = files
+    files = []
     sheet_loads: list[SheetLoad] = []
     validated: list[Validated] = []
-    named = [_name_and_path(u) for u in uploads]
-    for (name, path), raw_sheets in zip(named, _read_all(named, limits or ReadLimits()), strict=True):
-        files.append(FileInfo(name=name, sha256=sha256_file(path), size_bytes=path.stat().st_size))
+    for position, (name, path) in enumerate(named):
         recognised = 0
-        for raw in raw_sheets:
+        for raw in reads.sheets(position):
             plan = plan_sheet(raw)
             if isinstance(plan, Skipped):
                 sheet_loads.append(SheetLoad(name, raw.sheet_name, None, reason=plan.reason))
-                continue
-            recognised += 1
-            for part in extract(plan):
-                result = validate(part)
-                validated.append(result)
-                sheet_loads.append(_sheet_load(plan, part, result))
+            else:
+                recognised += 1
+                for part in extract(plan):
+                    result = validate(part)
+                    validated.append(result)
+                    sheet_loads.append(_sheet_load(plan, part, result))
+                    part.data = _emptied(part.data)  # the texts: parsed into result.kept, no longer needed
+            raw.cells = _emptied(raw.cells)  # the sheet's cells, ditto (the objects stay for the messages)
+            # Arrow's allocator keeps freed memory for reuse; hand the sheet's intermediates back (~40 MB for
+            # 200,000 rows), so the database insert that follows does not stack on top of them.
+            pa.default_memory_pool().release_unused()
+        files.append(
+            known_files[position]
+            if known_files
+            else FileInfo(name=name, sha256=sha256_file(path), size_bytes=path.stat().st_size)
+        )
         if recognised == 0:
             reasons = "; ".join(f"{s.sheet}: {s.reason}" for s in sheet_loads if s.file_name == name)
             raise UnusableFile(
@@ -65,16 +93,9 @@ def analyse(uploads: Sequence[Upload], as_of: dt.date, *, limits: ReadLimits | N
     )
 
 
-def _read_all(named: list[tuple[str, Path]], limits: ReadLimits) -> list[list]:
-    """Read every file, each in its own sandboxed child, as many at once as there are cores: the children spend
-    most of their time starting Python, so a five-file import waits for the slowest file, not the sum.
-    The first unusable file (in the order given) is the one reported."""
-    if len(named) == 1:
-        return [read_file(named[0][1], file_name=named[0][0], limits=limits)]
-    workers = min(len(named), os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(read_file, path, file_name=name, limits=limits) for name, path in named]
-    return [f.result() for f in futures]
+def _emptied(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same columns, no rows, sharing no memory with ``frame`` (a slice of an Arrow column keeps all of it)."""
+    return pd.DataFrame({label: pd.Series([], dtype=dtype) for label, dtype in frame.dtypes.items()})
 
 
 def _sheet_load(plan: SheetPlan, part: Extracted, result: Validated) -> SheetLoad:
@@ -230,6 +251,9 @@ def _dedupe(name: str, frame: pd.DataFrame, parts: list[Validated]) -> tuple[pd.
     table = schema.TABLES[name]
     if frame.empty or not any(k in frame for k in table.key):
         return frame, empty_issues(with_raw=True)
+    # Most imports repeat no key: hashing the typed key columns says so without building the key texts.
+    if not frame.duplicated([k for k in table.key if k in frame], keep=False).any():
+        return frame, empty_issues(with_raw=True)
     id_cols, keys, key_text, keyed = _key_text(name, frame)
     dup = key_text.duplicated(keep=False) & keyed
     if not dup.any():
@@ -296,27 +320,39 @@ def _recount(loads: list[SheetLoad], name: str, rejected: pd.DataFrame) -> None:
             load.rows_rejected += n
 
 
-def import_files(uploads: Sequence[Upload], as_of: dt.date, store, *, limits: ReadLimits | None = None) -> ImportResult:  # noqa: ANN001
-    """analyse + save as one snapshot. A repeat of the same files for the same date is recognised before any
-    reading (sha256) and not stored twice: the result then names the earlier import and holds no rows."""
+def import_files(
+    uploads: Sequence[Upload],
+    as_of: dt.date,
+    store,  # noqa: ANN001
+    *,
+    limits: ReadLimits | None = None,
+    read_ahead: ReadAhead | None = None,
+) -> ImportResult:
+    """analyse + save as one snapshot. A repeat of the same files for the same date is recognised (sha256) before
+    anything is read into this process and not stored twice: the result then names the earlier import and holds
+    no rows. The readers start first, so they parse while the database is asked."""
     named = [_name_and_path(u) for u in uploads]
     for name, path in named:
         if not path.is_file():
             raise UnusableFile(f"{name}: no such file")
     files = [FileInfo(name=n, sha256=sha256_file(p), size_bytes=p.stat().st_size) for n, p in named]
-    duplicate = store.find_duplicate(as_of, [f.sha256 for f in files])
-    if duplicate is not None:
-        return ImportResult(
-            as_of=as_of,
-            files=files,
-            frames={},
-            sheets=[],
-            rejected=empty_issues(with_raw=True),
-            warnings=empty_issues(),
-            import_id=duplicate,
-            duplicate_of=duplicate,
-        )
-    result = analyse(uploads, as_of, limits=limits)
+    with ExitStack() as stack:
+        reads = read_ahead or stack.enter_context(ReadAhead(named, limits))
+        duplicate = store.find_duplicate(as_of, [f.sha256 for f in files])
+        if duplicate is not None:
+            return ImportResult(
+                as_of=as_of,
+                files=files,
+                frames={},
+                sheets=[],
+                rejected=empty_issues(with_raw=True),
+                warnings=empty_issues(),
+                import_id=duplicate,
+                duplicate_of=duplicate,
+            )
+        if not uploads:
+            raise UnusableFile("no file given")
+        result = _analyse(named, as_of, reads, files)
     store.save_import(result)
     return result
 

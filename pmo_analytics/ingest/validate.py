@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pmo_analytics import schema
 from pmo_analytics.ingest.extract import EXTRA, ROW, WHERE, Extracted
-from pmo_analytics.ingest.parsing import parse_column
+from pmo_analytics.ingest.parsing import normalise_values, parse_column
 
 KIND_WORDS = {
     "id": "an ID",
@@ -158,19 +160,25 @@ def validate(source: Extracted) -> Validated:
     for key in (c for c in table.key if c in parsed and schema.TABLES[table.name].column(c).kind in ("id", "text")):
         # Only a short text can be "Totaal": judge the few distinct short values, not every row.
         texts = data[key]
-        short = texts.dropna()
-        short = short[short.str.len() <= 20].unique()
-        totals = [v for v in short if schema.normalise_value(v) in schema.TOTAL_WORDS]
+        distinct_texts = pc.unique(pa.array(texts, type=pa.large_string(), from_pandas=True)).drop_null()
+        short = distinct_texts.filter(pc.less_equal(pc.utf8_length(distinct_texts), 20))
+        is_total = pc.is_in(normalise_values(short), value_set=pa.array(schema.TOTAL_WORDS, short.type))
+        totals = short.filter(is_total).to_pylist()
         if totals:
             reject(texts.isin(totals).fillna(False).astype(bool), key, "a total row, not data: not loaded")
 
     kept_mask = ~bad_required
-    kept = pd.DataFrame({name: series[kept_mask] for name, series in parsed.items()})
+    every_row = bool(kept_mask.all())  # the usual case: no filtering copy of every column
+
+    def kept_rows(series: pd.Series) -> pd.Series:
+        return series if every_row else series[kept_mask]
+
+    kept = pd.DataFrame({name: kept_rows(series) for name, series in parsed.items()})
     kept = kept.assign(
         source_file=raw.file_name,
         source_sheet=raw.sheet_name,
-        source_row=data.loc[kept_mask, ROW].astype("int64"),
-        extra=data.loc[kept_mask, EXTRA],
+        source_row=kept_rows(data[ROW]).astype("int64"),
+        extra=kept_rows(data[EXTRA]),
     )
     rejected = issue_frame(
         table.name,
