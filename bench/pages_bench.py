@@ -2,15 +2,15 @@
 at 40 and at 2,000 projects, and the target of issue 5: warm rerun at 2,000 projects <= 2 x warm rerun at 40.
 
     python bench/pages_bench.py [--pages overview budget] [--warm-runs 5] [--projects 40 2000]
-    python bench/pages_bench.py --profile resources      # cProfile of the warm reruns at 2,000 projects
     python bench/pages_bench.py --compare-tree /tmp/before  # also another checkout's pages, in the same rounds
+    python bench/pages_bench.py --profile resources      # cProfile of the warm reruns at 2,000 projects
 
-Each (page, portfolio) runs in a fresh process (PMO_DB set to the portfolio's database, built by
-bench/portfolio_db.py): ``AppTest.from_file("app.py")``, ``at.run()`` (app start: the router and the default
-page, Overview), ``at.switch_page(page)``, ``at.run()`` (the page's cold run), then 5 more ``at.run()``: their
-median is the warm rerun, what a user waits for after clicking a widget. The sizes of one page run one after the
-other (and, with --compare-tree, the other checkout's right after), so ratios are measured side by side. Peak
-memory is the process's largest resident set.
+For each page, one process per portfolio (PMO_DB set to its database, built by bench/portfolio_db.py) opens the
+page as a user would: ``AppTest.from_file("app.py")``, ``at.run()`` (app start: the router and the default page,
+Overview), ``at.switch_page(page)``, ``at.run()`` (the page's cold run). The processes are set up one after the
+other, then driven in rounds: each round reruns the page once in every process, in turn (the order rotates), so a
+burst of load from another user of the machine hits every size alike; the median of the 5 rounds is the warm
+rerun, what a user waits for after clicking a widget. Peak memory is each process's largest resident set.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def page_names() -> list[str]:
     return sorted(path.stem for path in (ROOT / "app_pages").glob("*.py"))
 
 
-# -- worker: one page over one database, in its own process ---------------------------------------------------
+# -- worker: one page over one database, in its own process, driven through stdin/stdout ----------------------
 
 
 def _profiled_script_thread(profiler):  # noqa: ANN001, ANN202
@@ -54,9 +55,14 @@ def _profiled_script_thread(profiler):  # noqa: ANN001, ANN202
     LocalScriptRunner._run_script_thread = run
 
 
-def worker(page: str, warm_runs: int, profile: Path | None, tree: Path) -> dict[str, object]:
-    """Run the page of the checkout ``tree`` in AppTest (PMO_DB is set by the caller): the timings, the peak
-    memory, the errors. Nothing of pmo_analytics is imported before, so the app imports the tree's."""
+def _say(message: dict) -> None:
+    print(json.dumps(message), flush=True)
+
+
+def worker(page: str, tree: Path, profile: Path | None) -> None:
+    """Open the page of the checkout ``tree`` (PMO_DB is set by the caller) and report start and cold run; then
+    rerun it for every "run" line on stdin (reporting the time), and report peak memory and errors on "done".
+    Nothing of pmo_analytics is imported before the app runs, so the app imports the tree's."""
     import resource
 
     sys.path.insert(0, str(tree))
@@ -65,86 +71,124 @@ def worker(page: str, warm_runs: int, profile: Path | None, tree: Path) -> dict[
     at = AppTest.from_file(str(tree / "app.py"), default_timeout=600)
     if page == "project":
         at.query_params["project"] = PROJECT
-    timings: dict[str, object] = {}
     start = time.perf_counter()
     at.run()
-    timings["app_start_s"] = time.perf_counter() - start
+    app_start = time.perf_counter() - start
     at.switch_page(f"app_pages/{page}.py")
     start = time.perf_counter()
     at.run()
-    timings["cold_s"] = time.perf_counter() - start
     errors = [str(e.value) for e in at.exception]
+    _say({"app_start_s": app_start, "cold_s": time.perf_counter() - start})
     profiler = None
     if profile is not None:
         import cProfile
 
         profiler = cProfile.Profile()
         _profiled_script_thread(profiler)
-    warm = []
-    for _ in range(warm_runs):
+    for line in sys.stdin:
+        if line.strip() != "run":
+            break
         start = time.perf_counter()
         at.run()
-        warm.append(time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
         errors += [str(e.value) for e in at.exception]
+        _say({"rerun_s": elapsed})
     if profiler is not None:
         profiler.dump_stats(str(profile))
-    shown = [title.value for title in at.title]
-    return {
-        **timings,
-        "warm_runs_s": warm,
-        "warm_s": statistics.median(warm),
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "errors": errors[:3],
-        "titles": shown[:2],
-    }
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _say({"peak_mib": peak, "errors": errors[:3], "titles": [title.value for title in at.title][:2]})
 
 
-def run_worker(
-    page: str, db: Path, warm_runs: int, profile: Path | None = None, tree: Path = ROOT
-) -> dict[str, object]:
-    argv = [sys.executable, str(Path(__file__).resolve()), "--worker", page, "--warm-runs", str(warm_runs)]
-    argv += ["--tree", str(tree.resolve())]
-    if profile is not None:
-        argv += ["--profile-out", str(profile)]
-    env = {**os.environ, "PMO_DB": str(db)}
-    done = subprocess.run(argv, capture_output=True, text=True, cwd=tree, env=env)
-    if done.returncode != 0:
-        raise SystemExit(f"{page} over {db.name} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+class PageProcess:
+    """A worker process holding one page open over one database."""
+
+    def __init__(self, page: str, db: Path, tree: Path = ROOT, profile: Path | None = None):
+        argv = [sys.executable, str(Path(__file__).resolve()), "--worker", page, "--tree", str(tree.resolve())]
+        if profile is not None:
+            argv += ["--profile-out", str(profile)]
+        self.name = f"{page} over {db.name} ({tree})"
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in finish) not a pipe: never full
+        self.process = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+            cwd=tree,
+            env={**os.environ, "PMO_DB": str(db)},
+        )
+        self.result: dict[str, object] = {**self._read(), "warm_runs_s": []}
+
+    def _read(self) -> dict:
+        """The worker's next message (a JSON line; anything else a library prints is skipped)."""
+        for line in self.process.stdout:
+            if line.startswith("{"):
+                return json.loads(line)
+        self.log.seek(0)
+        raise SystemExit(f"{self.name} failed:\n{self.log.read()[-3000:]}")
+
+    def rerun(self) -> float:
+        self.process.stdin.write("run\n")
+        self.process.stdin.flush()
+        elapsed = self._read()["rerun_s"]
+        self.result["warm_runs_s"].append(elapsed)
+        return elapsed
+
+    def finish(self) -> dict[str, object]:
+        self.process.stdin.write("done\n")
+        self.process.stdin.flush()
+        self.result.update(self._read())
+        self.process.wait()
+        self.log.close()
+        self.result["warm_s"] = statistics.median(self.result["warm_runs_s"])
+        return self.result
+
+
+def measure_page(page: str, contenders: dict[tuple[str, int], tuple[Path, Path]], rounds: int) -> dict:
+    """{(tree label, projects): result} for one page: processes set up one by one, then reruns in rotating rounds."""
+    processes = {key: PageProcess(page, db, tree) for key, (db, tree) in contenders.items()}
+    keys = list(processes)
+    for round_number in range(rounds):
+        shift = round_number % len(keys)
+        for key in keys[shift:] + keys[:shift]:
+            processes[key].rerun()
+    return {key: process.finish() for key, process in processes.items()}
 
 
 # -- the benchmark ----------------------------------------------------------------------------------------------
 
 
-def print_table(results: dict[tuple[str, int], dict], pages: list[str], sizes: list[int]) -> bool:
-    """The table of one checkout; True when every page meets the target."""
-    small, large = sizes[0], sizes[-1]
+def print_table(results: dict[int, dict], pages: list[str], sizes: list[int]) -> bool:
+    """The table of one checkout ({(page, projects): result}); True when every page meets the target."""
+    small, large = sizes
     print(
-        f"{'page':<12} {f'warm@{small} (s)':>12} {f'warm@{large} (s)':>14} {'ratio':>7} {'target':>9} "
-        f"{f'cold@{small} (s)':>12} {f'cold@{large} (s)':>14} {f'start@{small}':>10} {f'start@{large}':>11} "
+        f"{'page':<12} {f'warm@{small} (s)':>12} {f'warm@{large} (s)':>14} {'ratio':>7} {'target':>7} "
+        f"{f'cold@{small} (s)':>12} {f'cold@{large} (s)':>14} {f'start@{small}':>9} {f'start@{large}':>11} "
         f"{f'peak@{small} (MiB)':>16} {f'peak@{large} (MiB)':>17}"
     )
     passed = True
     for page in pages:
         a, b = results[(page, small)], results[(page, large)]
         ratio = b["warm_s"] / a["warm_s"]
-        ok = ratio <= TARGET_RATIO
-        passed &= ok
+        passed &= ratio <= TARGET_RATIO
         print(
-            f"{page:<12} {a['warm_s']:>12.3f} {b['warm_s']:>14.3f} {ratio:>6.2f}x {'PASS' if ok else 'FAIL':>9} "
-            f"{a['cold_s']:>12.2f} {b['cold_s']:>14.2f} {a['app_start_s']:>10.2f} {b['app_start_s']:>11.2f} "
-            f"{a['peak_mib']:>16.0f} {b['peak_mib']:>17.0f}"
+            f"{page:<12} {a['warm_s']:>12.3f} {b['warm_s']:>14.3f} {ratio:>6.2f}x "
+            f"{'PASS' if ratio <= TARGET_RATIO else 'FAIL':>7} {a['cold_s']:>12.2f} {b['cold_s']:>14.2f} "
+            f"{a['app_start_s']:>9.1f} {b['app_start_s']:>11.1f} {a['peak_mib']:>16.0f} {b['peak_mib']:>17.0f}"
         )
     return passed
 
 
-def profile_page(page: str, db: Path, warm_runs: int, top: int) -> None:
-    """cProfile of the page's warm reruns over ``db``: the functions of the project (and the rest) by time."""
+def profile_page(page: str, db: Path, rounds: int, top: int) -> None:
+    """cProfile of the page's warm reruns over ``db``: the functions by cumulative and by own time."""
     import pstats
 
     out = ROOT / "bench" / "out" / f"profile_{page}_{db.stem}.prof"
-    result = run_worker(page, db, warm_runs, profile=out)
-    print(f"{page} over {db.name}: warm reruns {[round(s, 3) for s in result['warm_runs_s']]} s; profile in {out}")
+    process = PageProcess(page, db, profile=out)
+    for _ in range(rounds):
+        process.rerun()
+    result = process.finish()
+    print(f"{page} over {db.name}: reruns {[round(s, 3) for s in result['warm_runs_s']]} s (profiled); {out}")
     stats = pstats.Stats(str(out))
     stats.sort_stats("cumulative").print_stats(top)
     stats.sort_stats("tottime").print_stats(top)
@@ -154,24 +198,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", nargs="+", default=page_names(), help="page names (default: every page)")
     parser.add_argument("--projects", type=int, nargs=2, default=[40, 2000], help="the two sizes (default 40 2000)")
-    parser.add_argument("--warm-runs", type=int, default=5, help="warm reruns per page; the median is quoted")
-    parser.add_argument("--profile", metavar="PAGE", help="profile this page's warm reruns at the larger size")
-    parser.add_argument("--top", type=int, default=30, help="lines of the profile to print")
+    parser.add_argument("--warm-runs", type=int, default=5, help="rounds of warm reruns; the median is quoted")
     parser.add_argument(
         "--compare-tree",
         type=Path,
         help="also run the pages of this checkout, in the same rounds (before/after figures; make it with "
         "`git archive <commit> | tar -x -C DIR`)",
     )
+    parser.add_argument("--profile", metavar="PAGE", help="profile this page's warm reruns at the larger size")
+    parser.add_argument("--top", type=int, default=30, help="lines of the profile to print")
     parser.add_argument("--worker", metavar="PAGE", help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, default=ROOT, help=argparse.SUPPRESS)
     parser.add_argument("--profile-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker, args.warm_runs, args.profile_out, args.tree)))
+        worker(args.worker, args.tree, args.profile_out)
         return 0
     sys.path.insert(1, str(ROOT))
-    from portfolio_db import build  # imports pmo_analytics: not in a worker, which runs a tree's own
+    from portfolio_db import build  # imports pmo_analytics: never in a worker, which runs a tree's own
 
     databases = {n: build(n, verbose=False) for n in args.projects}
     if args.profile:
@@ -180,17 +224,20 @@ def main(argv: list[str] | None = None) -> int:
     trees = {"this checkout": ROOT} | ({str(args.compare_tree): args.compare_tree} if args.compare_tree else {})
     results: dict[str, dict] = {label: {} for label in trees}
     for page in args.pages:
-        for n, db in databases.items():
-            for label, tree in trees.items():
-                r = results[label][(page, n)] = run_worker(page, db, args.warm_runs, tree=tree)
-                if r["errors"]:
-                    print(f"  {page}@{n}: the page raised: {r['errors']}", file=sys.stderr)
-                print(
-                    f"  {page}@{n} ({label}): start {r['app_start_s']:.2f} s, cold {r['cold_s']:.2f} s, "
-                    f"warm {[round(s, 3) for s in r['warm_runs_s']]} s, peak {r['peak_mib']:.0f} MiB, {r['titles']}",
-                    flush=True,
-                )
-    print(f"warm = median of {args.warm_runs} reruns after the cold run; start = app.py's first run (Overview)")
+        contenders = {(label, n): (db, tree) for label, tree in trees.items() for n, db in databases.items()}
+        for (label, n), r in measure_page(page, contenders, args.warm_runs).items():
+            results[label][(page, n)] = r
+            if r["errors"]:
+                print(f"  {page}@{n} ({label}): the page raised: {r['errors']}", file=sys.stderr)
+            print(
+                f"  {page}@{n} ({label}): start {r['app_start_s']:.2f} s, cold {r['cold_s']:.2f} s, "
+                f"warm {[round(s, 3) for s in r['warm_runs_s']]} s, peak {r['peak_mib']:.0f} MiB, {r['titles']}",
+                flush=True,
+            )
+    print(
+        f"warm = median of {args.warm_runs} rounds (each reruns every process once, in turn); cold = the page's "
+        "first run; start = app.py's first run (Overview), all in seconds"
+    )
     passed = True
     for label in trees:
         if len(trees) > 1:

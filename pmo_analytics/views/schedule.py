@@ -210,6 +210,7 @@ __all__ = [
     "MILESTONE_COLUMNS",
     "SCHEDULE_HEADLINE",
     "STATES",
+    "latest_milestone_changes",
     "milestone_changes",
     "milestone_watchlist",
     "mta_choices",
@@ -218,6 +219,14 @@ __all__ = [
     "projects_without_finish",
     "schedule_headline",
 ]
+
+
+def latest_milestone_changes(snapshots: Sequence[tuple[dt.date, Mapping[str, pd.DataFrame]]]) -> pd.DataFrame:
+    """``milestone_changes`` of the last of ``snapshots`` (oldest first, as ui.history_data passes them) against the
+    one before it, which is the frame's previous snapshot; no earlier snapshot -> movement undefined."""
+    as_of, tables = snapshots[-1]
+    previous = snapshots[-2][1]["milestones"] if len(snapshots) > 1 else None
+    return milestone_changes(tables, as_of, previous)
 
 
 def milestone_trend_of(snapshots: Sequence[tuple[dt.date, Mapping[str, pd.DataFrame]]]) -> pd.DataFrame:
