@@ -20,6 +20,7 @@ from pmo_analytics.ingest.model import ImportResult, UnusableFile
 
 EXIT_OK = 0
 EXIT_UNUSABLE = 2
+DEMO_DENSITIES = ("standard", "large")  # pmo_analytics.demo_registers.DENSITIES, not imported: it loads numpy
 
 
 def _date(text: str) -> dt.date:
@@ -39,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--months", type=int, default=12, help="monthly snapshots (default 12)")
     demo.add_argument("--out", help="write the workbooks to this folder (kept); default: a temporary folder")
     demo.add_argument("--no-load", action="store_true", help="only write the workbooks (needs --out)")
+    demo.add_argument(
+        "--density",
+        choices=DEMO_DENSITIES,
+        default="standard",
+        help="people, team size, risks and issues per project: standard (default) or large, issue 5's large PMO"
+        " (with --projects 2000: ~100,000 allocation rows and ~10,000 risks per snapshot)",
+    )
 
     imp = sub.add_parser("import", help="import workbooks or CSV files as one dated snapshot")
     imp.add_argument("files", nargs="+", metavar="FILE")
@@ -96,6 +104,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         if not Path(name).is_file():
             raise UnusableFile(f"{name}: no such file")
     paths = [Path(f) for f in args.files]
+    # Arrow's default allocator (mimalloc) keeps what a sheet's parsing freed for reuse; the C library's returns
+    # it, which takes ~25 MB off the peak of a 2,000-project import at the same speed (bench/README.md). Set
+    # before pyarrow loads, here and (inherited) in the readers.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     # The sandboxed readers start first and parse the workbooks while this process loads pandas and DuckDB.
     with ReadAhead([(path.name, path) for path in paths]) as read_ahead:
         from pmo_analytics.ingest.pipeline import import_files
@@ -114,7 +126,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     if args.no_load and not args.out:
         raise UnusableFile("--no-load writes the workbooks only: give --out FOLDER")
-    report = load_demo(args.db, projects=args.projects, months=args.months, out=args.out, load=not args.no_load)
+    report = load_demo(
+        args.db,
+        projects=args.projects,
+        months=args.months,
+        out=args.out,
+        load=not args.no_load,
+        density=args.density,
+    )
     for line in report:
         print(line)
     return EXIT_OK

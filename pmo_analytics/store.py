@@ -446,6 +446,12 @@ class Store:
         ).fetchall()
         return int(rows[0][0]) if rows else None
 
+    def prepare(self) -> None:
+        """Create or migrate the database file now. An import calls it while its readers parse the workbooks,
+        so that saving does not begin with it (~0.1 s for a new database)."""
+        with self._writing():
+            pass
+
     def find_duplicate(self, as_of: dt.date, sha256s: list[str]) -> int | None:
         """The import of the same set of files (by sha256) for the same as-of date, if any."""
         with self._reading() as con:

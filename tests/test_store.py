@@ -154,6 +154,24 @@ def test_empty_store_reads_without_creating_the_file(tmp_path):
     assert not path.exists()
 
 
+def test_prepare_creates_the_schema_before_the_first_save(tmp_path):
+    path = tmp_path / "new" / "pmo.duckdb"
+    store = Store(path)
+    store.prepare()
+    store.prepare()  # idempotent
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        versions = con.execute("SELECT version FROM schema_version").fetchall()
+    finally:
+        con.close()
+    assert set(TABLES) | {"imports", "import_files", "import_tables", "rejected_rows", "import_warnings"} <= tables
+    assert versions == [(store_module.SCHEMA_VERSION,)]  # migrated once, not once per call
+    assert store.snapshot_dates() == [] and store.list_imports().empty
+    with pytest.raises(PermissionError):
+        Store(path, read_only=True).prepare()
+
+
 def test_same_as_of_tie_goes_to_the_later_import(tmp_path):
     store = Store(tmp_path / "pmo.duckdb")
     store.save_import(make_result(JAN, {"risks": risks_frame("Old")}, file_name="a.xlsx"))

@@ -338,6 +338,7 @@ def import_files(
     files = [FileInfo(name=n, sha256=sha256_file(p), size_bytes=p.stat().st_size) for n, p in named]
     with ExitStack() as stack:
         reads = read_ahead or stack.enter_context(ReadAhead(named, limits))
+        store.prepare()  # while the readers work: the save then only inserts
         duplicate = store.find_duplicate(as_of, [f.sha256 for f in files])
         if duplicate is not None:
             return ImportResult(
