@@ -29,6 +29,10 @@ from pmo_analytics.demo_model import (
     month_start,
 )
 from pmo_analytics.demo_registers import (
+    DENSITIES,
+    LARGE,
+    STANDARD,
+    Density,
     draw_assignments,
     draw_issues,
     draw_people,
@@ -88,26 +92,49 @@ def _end_month(end: date | None) -> int:
     return month_number(end) if end == month_end(month_number(end)) else month_number(end) - 1
 
 
-def build_portfolio(projects: int = 40, months: int = 12, *, seed: int = 7, end: date | None = None) -> Portfolio:
+def build_portfolio(
+    projects: int = 40,
+    months: int = 12,
+    *,
+    seed: int = 7,
+    end: date | None = None,
+    density: Density | str = STANDARD,
+) -> Portfolio:
     """The demo portfolio's tables for ``months`` monthly snapshots ending at ``end`` (default: the last
     month-end before today). Pure and deterministic: the same arguments give the same frames.
+
+    ``density`` ("standard", "large" or a :class:`Density`) sets people, team size, risks and issues per project.
     """
-    return Portfolio(seed, tuple(iter_snapshots(projects, months, seed=seed, end=end)))
+    return Portfolio(seed, tuple(iter_snapshots(projects, months, seed=seed, end=end, density=density)))
+
+
+def density_named(density: Density | str) -> Density:
+    """ "large" -> LARGE; a Density is returned as it is."""
+    if isinstance(density, Density):
+        return density
+    if density not in DENSITIES:
+        raise ValueError(f"no demo density {density!r}: choose from {', '.join(DENSITIES)}")
+    return DENSITIES[density]
 
 
 def iter_snapshots(
-    projects: int = 40, months: int = 12, *, seed: int = 7, end: date | None = None
+    projects: int = 40,
+    months: int = 12,
+    *,
+    seed: int = 7,
+    end: date | None = None,
+    density: Density | str = STANDARD,
 ) -> Iterator[SnapshotTruth]:
     """The snapshots of :func:`build_portfolio` one at a time, oldest first (memory stays flat for big demos)."""
     if projects < 1 or months < 1:
         raise ValueError(f"the demo needs at least one project and one month, not {projects} and {months}")
     end_month = _end_month(end)
-    model = draw_model(np.random.default_rng(seed), projects, end_month, months)
+    model = draw_model(np.random.default_rng(seed), projects, end_month, months, density_named(density))
     for month in range(end_month - months + 1, end_month + 1):
         yield SnapshotTruth(month_end(month), typed_tables(snapshot_tables(model, month)))
 
 
-def draw_model(rng: np.random.Generator, count: int, end_month: int, window: int) -> Model:
+def draw_model(rng: np.random.Generator, count: int, end_month: int, window: int, density: Density = STANDARD) -> Model:
     """Draw the portfolio. Project numbers (1001, 1002, ...) follow the start dates, as registers number them."""
     kinds = archetypes(rng, count)
     portfolios = list(words.PORTFOLIOS)
@@ -117,7 +144,7 @@ def draw_model(rng: np.random.Generator, count: int, end_month: int, window: int
     order = sorted(range(count), key=lambda i: (timings[i].start_month, timings[i].start_day, i))
     first_month, axis_months = month_axis_span(timings, end_month)
     managers = manager_count(count)
-    people = draw_people(rng, max(managers + 6, round(1.5 * count)), managers)
+    people = draw_people(rng, max(managers + 6, round(density.people_per_project * count)), managers)
     # Every manager runs about as many projects, in no visible pattern: 40 projects, 10 managers -> 4 each.
     manager_of = rng.permutation(np.arange(count) % managers)
     names = _project_names(rng, [portfolios[i % len(portfolios)] for i in order])
@@ -185,13 +212,13 @@ def draw_model(rng: np.random.Generator, count: int, end_month: int, window: int
                 actual_cost=actual_cost,
             )
         )
-    assignments = draw_assignments(rng, people, projects, project_managers)
+    assignments = draw_assignments(rng, people, projects, project_managers, density)
     members: dict[int, list[str]] = {}
     for assignment in assignments:
         members.setdefault(assignment.project, []).append(people[assignment.person].name)
     end_date = month_end(end_month)
-    risks = [r for p in projects for r in draw_risks(rng, p, members[p.index], end_date)]
-    issues = [i for p in projects for i in draw_issues(rng, p, members[p.index], end_date)]
+    risks = [r for p in projects for r in draw_risks(rng, p, members[p.index], end_date, density)]
+    issues = [i for p in projects for i in draw_issues(rng, p, members[p.index], end_date, density)]
     width = max(4, len(str(max(len(risks), len(issues)))))
     risks = [replace(r, risk_id=f"R{n:0{width}d}") for n, r in enumerate(risks, 1)]
     issues = [replace(i, issue_id=f"I{n:0{width}d}") for n, i in enumerate(issues, 1)]
@@ -239,10 +266,15 @@ def _typed(table: schema.Table, columns: dict[str, object]) -> pd.DataFrame:
 
 __all__ = [
     "CATEGORIES",
+    "DENSITIES",
+    "LARGE",
+    "STANDARD",
+    "Density",
     "Portfolio",
     "SnapshotTruth",
     "build_portfolio",
     "default_end",
+    "density_named",
     "iter_snapshots",
     "snapshot_dates",
 ]

@@ -6,7 +6,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from pmo_analytics.demo import write_demo_workbooks
+from pmo_analytics.demo import STANDARD, Density, write_demo_workbooks
 from pmo_analytics.ingest.pipeline import import_files
 from pmo_analytics.store import Store
 
@@ -19,8 +19,11 @@ def load_demo(
     out: str | Path | None = None,
     load: bool = True,
     end: dt.date | None = None,
+    density: Density | str = STANDARD,
 ) -> list[str]:
     """Write the demo workbooks (to `out`, else a temporary folder) and import one snapshot per month.
+
+    ``density`` ("standard" or "large") sets people, team size, risks and issues per project (demo.Density).
 
     Returns the lines to show: one per snapshot ("2026-03-31: import 4, 1,234 rows loaded, 3 rejected").
     """
@@ -28,7 +31,7 @@ def load_demo(
     with tempfile.TemporaryDirectory(prefix="pmo-demo-") as tmp:
         folder = Path(out) if out else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        snapshots = write_demo_workbooks(folder, projects=projects, months=months, end=end)
+        snapshots = write_demo_workbooks(folder, projects=projects, months=months, end=end, density=density)
         if not load:
             return [f"{s.as_of}: {', '.join(p.name for p in s.files)}" for s in snapshots] + [f"written to {folder}"]
         store = Store(db)
