@@ -23,7 +23,9 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
+
+from pmo_analytics.formula_text import looks_like_formula
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,29 +124,116 @@ def resource_window(as_of: dt.date, period: str) -> tuple[dt.date, dt.date]:
 # --- output --------------------------------------------------------------------------------------------------
 
 
-def json_columns(frame: pd.DataFrame, keys: list[str]) -> list[dict[str, object]]:
-    """Rows as JSON-ready dicts with exactly ``keys``: NaN/NA/NaT -> None, dates -> "2026-03-31",
-    numpy numbers -> Python numbers, lists (health_reasons) as they are."""
+# Rows encoded and written per chunk: the text of one chunk at a time is held, not the whole output's.
+CHUNK_ROWS = 50_000
+
+
+def write_frame(frame: pd.DataFrame, keys: list[str], output_format: str, out: TextIO) -> None:
+    """``frame[keys]`` as a JSON list of objects (one line) or as CSV with a header row of ``keys``.
+
+    JSON: exactly ``keys`` in that order; NaN/NA/NaT/inf -> null, dates -> "2026-03-31", lists (health_reasons)
+    as lists; the same text ``json.dumps(records, ensure_ascii=False)`` gives. CSV: None -> "", a list -> "a; b",
+    text Excel would run as a formula -> "'=...". Each column is encoded as a whole, each of its distinct values
+    once (see ``_encode``), and the rows are assembled from a template: no dict or Python call per record.
+    """
+    if output_format == "json":
+        _write_json(frame, keys, out)
+    else:
+        _write_csv(frame, keys, out)
+
+
+def _write_json(frame: pd.DataFrame, keys: list[str], out: TextIO) -> None:
+    # Each row is the texts ', {"key": ', value, ', "other": ', value, "}" (json.dumps' separators ", " and ": "),
+    # interleaved and joined once per chunk; the first row of the output drops its leading ", ".
+    import itertools
+
+    names = [json.dumps(key, ensure_ascii=False) for key in keys]
+    labels = [", {" + names[0] + ": ", *(", " + name + ": " for name in names[1:])]
+    out.write("[")
+    for start in range(0, len(frame), CHUNK_ROWS):
+        chunk = frame.iloc[start : start + CHUNK_ROWS]
+        texts: list[object] = []
+        for label, key in zip(labels, keys, strict=True):
+            texts += [itertools.repeat(label, len(chunk)), _json_column(chunk[key])]
+        text = "".join(itertools.chain.from_iterable(zip(*texts, itertools.repeat("}", len(chunk)), strict=True)))
+        out.write(text if start else text[2:])
+    out.write("]\n")
+
+
+def _write_csv(frame: pd.DataFrame, keys: list[str], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(keys)
+    for start in range(0, len(frame), CHUNK_ROWS):
+        chunk = frame.iloc[start : start + CHUNK_ROWS]
+        writer.writerows(zip(*(_csv_column(chunk[key]) for key in keys), strict=True))
+
+
+class _Cells(NamedTuple):
+    """How one output format writes a value: JSON text, or the value the csv module writes."""
+
+    missing: object  # NaN, NA, NaT, inf
+    true: object
+    false: object
+    number: Callable[[object], object]  # of a Python int or float
+    day: Callable[[str], object]  # "2026-03-31"
+    other: Callable[[object], object]  # text, a list (health_reasons), anything else (after _json_value)
+
+
+def _json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json_column(series: pd.Series) -> list[str]:
+    """The JSON text of each value: 1.5, null, true, "2026-03-31", "Ann", ["a", "b"]."""
+    return _encode(series, _JSON)
+
+
+def _csv_column(series: pd.Series) -> list[object]:
+    """The CSV cell of each value: "1.5", "True", "" when missing, "2026-03-31", text with the formula guard, a list
+    joined by "; "."""
+    return _encode(series, _CSV)
+
+
+def _encode(series: pd.Series, cells: _Cells) -> list[object]:
+    """One column's cells, each distinct value encoded once: the column is factorised (C), its distinct values
+    encoded in Python, and the codes take their cells. Floats are told apart by their bits, so -0.0 stays "-0.0".
+    An object column (lists, mixed values) is encoded value by value."""
+    import numpy as np
     import pandas as pd
 
-    from pmo_analytics.indicators.common import json_number
-
-    columns: dict[str, list[object]] = {}
-    for key in keys:
-        series = frame[key]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            values = [None if pd.isna(v) else v.date().isoformat() for v in series]
-        elif pd.api.types.is_bool_dtype(series):
-            values = [None if pd.isna(v) else bool(v) for v in series]
-        elif pd.api.types.is_numeric_dtype(series):
-            values = [json_number(v) for v in series]
-        else:
-            values = [_json_value(v) for v in series]
-        columns[key] = values
-    return [dict(zip(keys, row, strict=True)) for row in zip(*(columns[key] for key in keys), strict=True)]
+    absent = series.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(series):
+        if series.dt.tz is not None:
+            series = series.dt.tz_localize(None)  # the date on the wall clock, as Timestamp.date() gives
+        days = series.to_numpy().astype("datetime64[D]")  # floors to the day, as Timestamp.date(); NaT stays NaT
+        codes, numbers = pd.factorize(days.view("int64"))  # days since 1970: a few distinct ones
+        distinct = [cells.day(text) for text in np.datetime_as_string(numbers.astype("datetime64[D]")).tolist()]
+    elif pd.api.types.is_bool_dtype(series):
+        codes = np.where(series.to_numpy(dtype=bool, na_value=False), 0, 1)
+        distinct = [cells.true, cells.false]
+    elif pd.api.types.is_integer_dtype(series):
+        codes, uniques = pd.factorize(series)
+        distinct = [cells.number(number) for number in uniques.tolist()]
+    elif pd.api.types.is_numeric_dtype(series):
+        values = np.ascontiguousarray(series.to_numpy(dtype="float64", na_value=np.nan))
+        absent = ~np.isfinite(values)  # as json_number: inf is no figure either
+        codes, bits = pd.factorize(values.view("int64"))
+        distinct = [cells.number(number) for number in bits.view("float64").tolist()]
+    elif isinstance(series.dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(series)
+        distinct = [cells.other(text) for text in uniques.tolist()]
+    else:
+        return [cells.other(_json_value(value)) for value in series.to_numpy(dtype=object)]
+    table = np.empty(len(distinct) + 1, dtype=object)  # code -1 (missing) takes the last cell
+    table[:-1] = distinct
+    table[-1] = cells.missing
+    column = table[codes]
+    column[absent] = cells.missing
+    return column.tolist()
 
 
 def _json_value(value: object) -> object:
+    """A value of an object column as JSON-ready: NaN/NA/NaT -> None, a date -> "2026-03-31", lists as they are."""
     import pandas as pd
 
     if isinstance(value, list | dict):
@@ -160,8 +249,6 @@ def _json_value(value: object) -> object:
 
 def _csv_cell(value: object) -> object:
     """None -> "", a list -> "a; b", text Excel would run as a formula -> "'=..."."""
-    from pmo_analytics.report import looks_like_formula  # the xlsx report's test; imported late: --help stays fast
-
     if value is None:
         return ""
     if isinstance(value, list):
@@ -171,24 +258,19 @@ def _csv_cell(value: object) -> object:
     return value
 
 
-def write_records(records: list[dict[str, object]], keys: list[str], output_format: str, out: TextIO) -> None:
-    """The records as a JSON list (one line) or as CSV with a header row of ``keys``."""
-    if output_format == "json":
-        json.dump(records, out, ensure_ascii=False)
-        out.write("\n")
-        return
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(keys)
-    for record in records:
-        writer.writerow([_csv_cell(record[key]) for key in keys])
+# JSON: json.dumps writes an int or a finite float as its repr.
+_JSON = _Cells("null", "true", "false", repr, lambda day: f'"{day}"', _json_text)
+# CSV: the text the csv module writes for a number (its repr) or a bool, given once per distinct value (no such
+# text needs quoting); None -> "", the formula guard on text.
+_CSV = _Cells("", "True", "False", repr, str, _csv_cell)
 
 
 # --- commands ------------------------------------------------------------------------------------------------
 
 
-def _emit(records: list[dict[str, object]], keys: list[str], output_format: str) -> int:
+def _emit(frame: pd.DataFrame, keys: list[str], output_format: str) -> int:
     try:
-        write_records(records, keys, output_format, sys.stdout)
+        write_frame(frame, keys, output_format, sys.stdout)
         sys.stdout.flush()
     except BrokenPipeError:  # `... | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
@@ -211,7 +293,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         return _fail(str(err))
     tables = store.load_tables(["projects", "cost_periods", "milestones", "risks", "issues"], as_of)
     indicators = project_indicators(tables, as_of, settings)
-    return _emit(json_columns(indicators, INDICATOR_KEYS), INDICATOR_KEYS, args.format)
+    return _emit(indicators, INDICATOR_KEYS, args.format)
 
 
 def cmd_resources(args: argparse.Namespace) -> int:
@@ -225,7 +307,7 @@ def cmd_resources(args: argparse.Namespace) -> int:
     start, end = resource_window(as_of, args.period)
     load = resource_load(tables["allocations"], tables["people"], args.period, args.by, start, end)
     keys = ["person_name" if args.by == "person" else "team", *RESOURCE_KEYS]
-    return _emit(json_columns(load, keys), keys, args.format)
+    return _emit(load, keys, args.format)
 
 
 TREND_TABLES = ["projects", "cost_periods", "milestones", "risks", "issues"]

@@ -26,12 +26,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pmo_analytics.charts.style import ZONE_LABELS, health_label, health_style, risk_zone
+from pmo_analytics.formula_text import FORMULA_STARTS, looks_like_formula
 from pmo_analytics.indicators.health import HealthSettings
 from pmo_analytics.report_content import ReportContent, report_content
 from pmo_analytics.report_sheets import SHEETS, ColumnSpec, summary_rows
 
 # A cell starting with one of these is a formula to Excel or LibreOffice (tab and CR too, in CSV).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Characters an xlsx file cannot hold (openpyxl raises on them): control characters but tab, LF and CR.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MAX_TEXT = 32_767  # Excel's limit on the characters in one cell
@@ -59,11 +59,6 @@ TITLE_FONT = Font(bold=True, size=16)
 SECTION_FONT = Font(bold=True, size=12)
 NOTE_FONT = Font(italic=True, color="FF555555")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def looks_like_formula(value: object) -> bool:
-    """True for text Excel would run as a formula: "=HYPERLINK(...)", "+1", "-x", "@SUM(A1)", "\\t=1"."""
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 def clean_text(text: str) -> str:

@@ -11,10 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from workbooks import write_workbook
 
-from pmo_analytics.cli_analysis import resource_window, write_records
+from pmo_analytics import cli_analysis
+from pmo_analytics.cli_analysis import resource_window, write_frame
 from pmo_analytics.indicators.portfolio import INDICATOR_KEYS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -188,16 +190,71 @@ def test_indicators_csv(database):
     assert records["P3"]["cpi"] == ""  # null
 
 
-def test_csv_neutralises_formulas_and_json_keeps_text():
-    records = [{"project_name": "=HYPERLINK(1)", "cv": -60.0, "health_reasons": ["cost red: x", "risk grey: y"]}]
-    keys = ["project_name", "cv", "health_reasons"]
+def small_frame() -> pd.DataFrame:
+    """Three rows with every kind of column the commands write, missing values in each."""
+    return pd.DataFrame(
+        {
+            "project_id": pd.Series(["P1", "P2", None], dtype="str"),
+            "project_name": pd.Series(["=HYPERLINK(1)", 'Café "Zuid", fase 2\nnacht', "@SUM(A1)"], dtype="str"),
+            "as_of": pd.Series([D(2026, 3, 31), None, D(2026, 3, 31, 15)], dtype="datetime64[us]"),
+            "cv": [-60.0, float("nan"), float("inf")],
+            "spi": [0.1 + 0.2, -0.0, 1e-05],
+            "milestones_late": pd.Series([2, 0, 13], dtype="int64"),
+            "open_issues": pd.Series([1, None, 3], dtype="Int64"),
+            "over_allocated": pd.Series([True, False, None], dtype="boolean"),
+            "health_reasons": pd.Series([["cost red: cpi 0.80 < 0.90", "risk grey: none"], [], ["+31 late"]]),
+        }
+    )
+
+
+# The exact text json.dumps(records, ensure_ascii=False) gives for small_frame()'s records: NaN and inf -> null,
+# NaT -> null, NA (str, Int64, boolean) -> null, 15:00 on 31 March -> "2026-03-31", floats as repr (0.1 + 0.2 ->
+# 0.30000000000000004, -0.0 stays -0.0, 1e-05), "é" as it is, the quote and the newline escaped.
+SMALL_JSON = (
+    '[{"project_id": "P1", "project_name": "=HYPERLINK(1)", "as_of": "2026-03-31", "cv": -60.0, '
+    '"spi": 0.30000000000000004, "milestones_late": 2, "open_issues": 1, "over_allocated": true, '
+    '"health_reasons": ["cost red: cpi 0.80 < 0.90", "risk grey: none"]}, '
+    '{"project_id": "P2", "project_name": "Café \\"Zuid\\", fase 2\\nnacht", "as_of": null, "cv": null, '
+    '"spi": -0.0, "milestones_late": 0, "open_issues": null, "over_allocated": false, "health_reasons": []}, '
+    '{"project_id": null, "project_name": "@SUM(A1)", "as_of": "2026-03-31", "cv": null, "spi": 1e-05, '
+    '"milestones_late": 13, "open_issues": 3, "over_allocated": null, "health_reasons": ["+31 late"]}]\n'
+)
+# CSV: missing -> empty; "=..." and "@..." texts and the joined reasons "+31 late" get a leading quote (Excel would
+# run them), the number -60.0 does not; the name holding a comma, quotes and a newline is quoted, "" doubled.
+SMALL_CSV = (
+    "project_id,project_name,as_of,cv,spi,milestones_late,open_issues,over_allocated,health_reasons\n"
+    "P1,'=HYPERLINK(1),2026-03-31,-60.0,0.30000000000000004,2,1,True,cost red: cpi 0.80 < 0.90; risk grey: none\n"
+    'P2,"Café ""Zuid"", fase 2\nnacht",,,-0.0,0,,False,\n'
+    ",'@SUM(A1),2026-03-31,,1e-05,13,3,,'+31 late\n"
+)
+
+
+@pytest.mark.parametrize("chunk_rows", [50_000, 2, 1])  # rows written in one chunk, across chunks, one per chunk
+def test_write_frame_exact_text(monkeypatch, chunk_rows):
+    monkeypatch.setattr(cli_analysis, "CHUNK_ROWS", chunk_rows)
+    frame = small_frame()
+    keys = list(frame)
     out = io.StringIO()
-    write_records(records, keys, "csv", out)
-    # Excel would run "=HYPERLINK(1)" as a formula; a negative number stays a number.
-    assert out.getvalue() == "project_name,cv,health_reasons\n'=HYPERLINK(1),-60.0,cost red: x; risk grey: y\n"
+    write_frame(frame, keys, "json", out)
+    assert out.getvalue() == SMALL_JSON
+    assert [list(row) for row in json.loads(out.getvalue())] == [keys] * 3
     out = io.StringIO()
-    write_records(records, keys, "json", out)
-    assert json.loads(out.getvalue()) == records
+    write_frame(frame, keys, "csv", out)
+    assert out.getvalue() == SMALL_CSV
+
+
+def test_write_frame_keys_pick_and_order_the_columns():
+    # Only the keys asked for, in their order (cv before project_id); an empty frame is an empty list / a header.
+    frame = small_frame()
+    out = io.StringIO()
+    write_frame(frame.iloc[:1], ["cv", "project_id"], "json", out)
+    assert out.getvalue() == '[{"cv": -60.0, "project_id": "P1"}]\n'
+    out = io.StringIO()
+    write_frame(frame.iloc[:0], ["cv", "project_id"], "json", out)
+    assert out.getvalue() == "[]\n"
+    out = io.StringIO()
+    write_frame(frame.iloc[:0], ["cv", "project_id"], "csv", out)
+    assert out.getvalue() == "cv,project_id\n"
 
 
 def test_resources_per_person_and_team(database):
