@@ -1,5 +1,6 @@
-"""Resources: next month's over-allocations first, utilisation per person or team per period, capacity
-against demand, and every over-allocation in the window with the projects that cause it."""
+"""Resources: next month's over-allocations first, utilisation per person or team per period (a page of rows at a
+time, the most loaded first, with a search by name), capacity against demand, and every over-allocation in the
+window with the projects that cause it."""
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,13 @@ from pmo_analytics.views import resources
 
 PROJECT_LINK = st.column_config.LinkColumn("Main project", display_text=r"project=(.*)$")
 PERIOD_WORDS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
+PLURALS = {"person": "people", "team": "teams"}
+ORDER_WORDS = {"peak": "Highest utilisation", "excess": "Most hours over capacity", "name": "Name"}
+ORDER_CAPTIONS = {
+    "peak": "highest peak utilisation first",
+    "excess": "most hours over capacity first (summed over the over-allocated periods)",
+    "name": "by name",
+}
 HOURS = "%,.0f h"
 OVER_ALLOCATION_COLUMNS = ["person_name", "team", "period", "allocated_hours", "available_hours", "utilisation_percent",
                            "excess_hours", "main_project", "projects"]  # fmt: skip
@@ -104,33 +112,84 @@ with st.container(border=True):
         over_allocation_table(upcoming, "month", "next_month")
 
 start, end = resources.resource_window(view.as_of, period)
-load = ui.view_data(resources.utilisation, view, period=period, by=by, teams=teams, only_over=only_over)
+rows = {"period": period, "by": by, "teams": teams, "only_over": only_over}  # what the heatmap's rows are
 with st.container(border=True):
     st.subheader(f"Utilisation per {by} per {period}")
     st.caption(
         f"{format_date(start)} to {format_date(end)}: allocated hours / available hours. "
         "Blue up to 100%, orange to red beyond; ▲ marks an over-allocation."
     )
-    heatmap = ui.view_chart(
-        charts.resource_heatmap,
-        resources.utilisation,
+    shown = st.columns([2, 1, 3, 2], vertical_alignment="bottom")
+    order = shown[0].selectbox("Sort by", resources.HEATMAP_ORDERS, format_func=ORDER_WORDS.get, key="heatmap_order")
+    count = shown[1].selectbox(
+        "Per page",
+        resources.HEATMAP_SIZES,
+        index=resources.HEATMAP_SIZES.index(resources.HEATMAP_PAGE),
+        key="heatmap_rows",
+    )
+    search = shown[2].text_input(f"Find a {by}", placeholder="Part of a name", key="heatmap_search").strip()
+    ranking = ui.view_data(resources.heatmap_ranking, view, **rows, order=order, search=search)
+    total = len(ranking)
+    firsts = list(range(0, max(total, 1), count))
+    # Another list (period, filters, order, search, page size): back to its first page.
+    context = (view.as_of, view.filters, *rows.values(), order, search, count)
+    if st.session_state.get("heatmap_context") != context or st.session_state.get("heatmap_first") not in firsts:
+        st.session_state["heatmap_first"] = 0
+    st.session_state["heatmap_context"] = context
+    first = shown[3].selectbox(
+        "Showing",
+        firsts,
+        format_func=lambda at: f"{at + 1:,}–{min(at + count, total):,} of {total:,}" if total else "none",
+        key="heatmap_first",
+        disabled=len(firsts) == 1,
+    )
+    noun = by if total == 1 else PLURALS[by]
+    if total == 0:
+        st.info(f"No {by} whose name holds “{search}”." if search else f"No {PLURALS[by]} to show.")
+    else:
+        over_count = int((ranking["over_periods"] > 0).sum())
+        st.caption(
+            f"Showing {first + 1:,}–{min(first + count, total):,} of {total:,} {noun}"
+            + (f" whose name holds “{search}”" if search else "")
+            + f", {ORDER_CAPTIONS[order]}; {format_count(over_count)} over-allocated at least once in the window."
+        )
+        heatmap = ui.view_chart(
+            charts.resource_heatmap,
+            resources.heatmap_load,
+            view,
+            chart_params={"period": period},
+            **rows,
+            order=order,
+            search=search,
+            first=first,
+            count=count,
+        )  # cached with its data
+        st.plotly_chart(heatmap, width="stretch", key="resource_heatmap")
+
+with st.container(border=True):
+    st.subheader("Capacity against demand")
+    # Everyone, or one of the rows the heatmap shows (in its order): anyone else is found with its search.
+    names = [None, *ranking[ranking.columns[0]].iloc[first : first + count].dropna()]
+    if st.session_state.get("capacity_for") not in names:  # a person no longer on the heatmap's page
+        st.session_state["capacity_for"] = None
+    who = st.selectbox(
+        "For",
+        names,
+        format_func=lambda name: name or "Everyone",
+        key="capacity_for",
+        help=f"Everyone, or one of the {PLURALS[by]} the heatmap shows: find anyone with its search.",
+    )
+    capacity = ui.view_chart(
+        charts.capacity_vs_demand,
+        resources.capacity_demand,
         view,
         chart_params={"period": period},
         period=period,
         by=by,
         teams=teams,
-        only_over=only_over,
-    )  # cached with its data: 36,000 cells at 2,000 projects
-    st.plotly_chart(heatmap, width="stretch", key="resource_heatmap")
-
-with st.container(border=True):
-    st.subheader("Capacity against demand")
-    names = [None, *resources.group_names(load)]
-    if st.session_state.get("capacity_for") not in names:  # a person chosen before switching to teams
-        st.session_state["capacity_for"] = None
-    who = st.selectbox("For", names, format_func=lambda name: name or "Everyone", key="capacity_for")
-    capacity = ui.view_data(resources.capacity_demand, view, period=period, by=by, teams=teams, name=who)
-    st.plotly_chart(charts.capacity_vs_demand(capacity, period), width="stretch", key="capacity_demand")
+        name=who,
+    )  # cached with its data: building the figure takes longer than the data (plotly's template and checks)
+    st.plotly_chart(capacity, width="stretch", key="capacity_demand")
 
 over = ui.view_data(resources.over_allocations, view, period=period, teams=teams)
 with st.container(border=True):

@@ -4,6 +4,10 @@ at 40 and at 2,000 projects, and the target of issue 5: warm rerun at 2,000 proj
     python bench/pages_bench.py [--pages overview budget] [--warm-runs 5] [--projects 40 2000]
     python bench/pages_bench.py --compare-tree /tmp/before  # also another checkout's pages, in the same rounds
     python bench/pages_bench.py --profile resources      # cProfile of the warm reruns at 2,000 projects
+    python bench/pages_bench.py --density standard       # the 2,000-project portfolio at the app demo's density
+
+The portfolios are bench/portfolio_db.py's, at the density it chooses for each size unless --density is given
+(for the larger one).
 
 For each page, one process per portfolio (PMO_DB set to its database, built by bench/portfolio_db.py) opens the
 page as a user would: ``AppTest.from_file("app.py")``, ``at.run()`` (app start: the router and the default page,
@@ -205,6 +209,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also run the pages of this checkout, in the same rounds (before/after figures; make it with "
         "`git archive <commit> | tar -x -C DIR`)",
     )
+    parser.add_argument(
+        "--density",
+        help="the demo density of the larger portfolio (bench/portfolio_db.py: standard or large; default: its "
+        "choice for that size)",
+    )
     parser.add_argument("--profile", metavar="PAGE", help="profile this page's warm reruns at the larger size")
     parser.add_argument("--top", type=int, default=30, help="lines of the profile to print")
     parser.add_argument("--worker", metavar="PAGE", help=argparse.SUPPRESS)
@@ -217,7 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(1, str(ROOT))
     from portfolio_db import build  # imports pmo_analytics: never in a worker, which runs a tree's own
 
-    databases = {n: build(n, verbose=False) for n in args.projects}
+    large = max(args.projects)
+    databases = {
+        n: build(n, verbose=False, **({"density": args.density} if args.density and n == large else {}))
+        for n in args.projects
+    }
     if args.profile:
         profile_page(args.profile, databases[args.projects[-1]], args.warm_runs, args.top)
         return 0

@@ -1,5 +1,6 @@
 """The Resources page over the demo portfolio: next month's over-allocations, the utilisation heatmap per person
-or team per week, month or quarter, capacity against demand, the over-allocation table, and a filter.
+or team per week, month or quarter (50 rows a page, the most loaded first, a search by name), capacity against
+demand, the over-allocation table, and a filter.
 
 Expected figures come from the store and indicators.resources.resource_load, not from the page's own functions:
 the window is worked out here by hand (as of 31 Oct 2026: Oct 2026 .. Sep 2027 by month, 26 weeks from Mon 26 Oct).
@@ -62,10 +63,29 @@ def _heatmap(at: AppTest) -> dict:
     return figures(at)["resource_heatmap"]["data"][0]
 
 
-def _assert_heatmap_is(heatmap: dict, load: pd.DataFrame, group: str) -> None:
-    wide = load.pivot(index=group, columns="period_start", values="utilisation").sort_index()
-    assert heatmap["y"] == wide.index.tolist()
+def _ranked(load: pd.DataFrame, group: str, order: str = "peak") -> list[str]:
+    """Every person (or team) of the load in the heatmap's order, worked out here: each one's highest utilisation
+    and hours over capacity (allocated - available, summed over the over-allocated periods); "peak" sorts by the
+    highest utilisation, then the most hours over, then the name; "name" by name."""
+    excess = (load["allocated_hours"] - load["available_hours"]).where(load["over_allocated"], 0.0)
+    per = load.assign(excess=excess).groupby(group).agg(peak=("utilisation", "max"), excess=("excess", "sum"))
+    if order == "name":
+        return sorted(per.index)
+    per = per.reset_index().sort_values(["peak", "excess", group], ascending=[False, False, True])
+    return per[group].tolist()
+
+
+def _assert_heatmap_is(heatmap: dict, load: pd.DataFrame, group: str, names: list[str] | None = None) -> None:
+    """The heatmap's rows are ``names`` (default: the first 50 of :func:`_ranked`), top to bottom, with their
+    utilisation per period."""
+    names = _ranked(load, group)[:50] if names is None else names
+    wide = load.pivot(index=group, columns="period_start", values="utilisation").reindex(names)
+    assert heatmap["y"] == names
     np.testing.assert_allclose(np.array(values(heatmap["z"]), dtype="float64"), wide.to_numpy(), equal_nan=True)
+
+
+def _captions(at: AppTest) -> list[str]:
+    return [caption.value for caption in at.caption]
 
 
 def test_the_heatmap_is_the_utilisation_per_person_per_month(app_env):
@@ -73,12 +93,64 @@ def test_the_heatmap_is_the_utilisation_per_person_per_month(app_env):
     at = _resources_page()
     heatmap = _heatmap(at)
     assert heatmap["x"][:3] == ["Oct 2026", "Nov 2026", "Dec 2026"] and len(heatmap["x"]) == 12
+    # The demo has 60 people: the 50 with the highest peak utilisation come first.
+    over = load.loc[load["over_allocated"], "person_name"].nunique()
+    assert load["person_name"].nunique() == 60
     _assert_heatmap_is(heatmap, load, "person_name")
-    # Capacity against demand for everyone: per month the sums over all people.
+    assert (
+        f"Showing 1–50 of 60 people, highest peak utilisation first; {over} over-allocated at least once in the window."
+    ) in _captions(at)
+    # Capacity against demand for everyone (not only the 50 shown): per month the sums over all people.
     totals = load.groupby("period_start")[["allocated_hours", "available_hours"]].sum()
     traces = {t["name"]: t for t in figures(at)["capacity_demand"]["data"]}
     assert values(traces["Allocated (demand)"]["y"]) == pytest.approx(totals["allocated_hours"].tolist())
     assert values(traces["Available (capacity)"]["y"]) == pytest.approx(totals["available_hours"].tolist())
+    # For everyone, or one of the 50 people the heatmap shows, in its order.
+    assert at.selectbox(key="capacity_for").options == ["Everyone", *_ranked(load, "person_name")[:50]]
+
+
+def test_the_next_page_of_the_heatmap_shows_the_rest(app_env):
+    load = _load(app_env, "month", MONTHS)
+    at = _resources_page()
+    pages = at.selectbox(key="heatmap_first")
+    assert pages.options == ["1–50 of 60", "51–60 of 60"]
+    pages.set_value(50)
+    at.run()
+    assert not at.exception
+    _assert_heatmap_is(_heatmap(at), load, "person_name", _ranked(load, "person_name")[50:])
+    assert any(c.startswith("Showing 51–60 of 60 people") for c in _captions(at))
+    # Capacity against demand for one of them: that person's allocated and available hours per month.
+    person = _ranked(load, "person_name")[55]
+    assert at.selectbox(key="capacity_for").options == ["Everyone", *_ranked(load, "person_name")[50:]]
+    at.selectbox(key="capacity_for").set_value(person)
+    at.run()
+    own = load[load["person_name"] == person].sort_values("period_start")
+    traces = {t["name"]: t for t in figures(at)["capacity_demand"]["data"]}
+    assert values(traces["Allocated (demand)"]["y"]) == pytest.approx(own["allocated_hours"].tolist())
+    assert values(traces["Available (capacity)"]["y"]) == pytest.approx(own["available_hours"].tolist())
+    # Another order starts again at the first page: 25 a page, by name -> the first 25 names A to Z.
+    at.selectbox(key="heatmap_order").set_value("name")
+    at.selectbox(key="heatmap_rows").set_value(25)
+    at.run()
+    _assert_heatmap_is(_heatmap(at), load, "person_name", _ranked(load, "person_name", "name")[:25])
+    assert at.selectbox(key="heatmap_first").options == ["1–25 of 60", "26–50 of 60", "51–60 of 60"]
+
+
+def test_finding_a_person_by_part_of_the_name(app_env):
+    load = _load(app_env, "month", MONTHS)
+    name = _ranked(load, "person_name")[-1]  # the least loaded person: not on the first page
+    part = name.split()[-1].upper()  # their surname, in capitals: the search ignores case
+    matching = [n for n in _ranked(load, "person_name") if part.lower() in n.lower()]
+    at = _resources_page()
+    at.text_input(key="heatmap_search").input(part)
+    at.run()
+    assert not at.exception
+    _assert_heatmap_is(_heatmap(at), load, "person_name", matching)
+    assert name in _heatmap(at)["y"]
+    at.text_input(key="heatmap_search").input("no such name")
+    at.run()
+    assert "resource_heatmap" not in figures(at)
+    assert any(i.value == "No person whose name holds “no such name”." for i in at.info)
 
 
 def test_the_period_choice_changes_the_columns(app_env):

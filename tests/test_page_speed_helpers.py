@@ -99,3 +99,22 @@ def test_a_change_to_a_handed_out_table_does_not_reach_the_cached_one():
     assert cached["projects"]["project_id"].tolist() == ["1001", "1002"]
     assert list(cached) == ["projects"]
     assert np.shares_memory(ui._copies(cached)["projects"]["bac"].to_numpy(), cached["projects"]["bac"].to_numpy())
+
+
+def test_resource_heatmap_draws_the_rows_in_the_order_given():
+    # The Resources page passes the most loaded first (views.resources.heatmap_load): Bob 150%, then Ann 90%;
+    # the figure keeps that order top to bottom rather than sorting by name.
+    load = pd.DataFrame(
+        {
+            "person_name": ["Bob", "Bob", "Ann", "Ann"],
+            "period_start": pd.to_datetime(["2026-10-01", "2026-11-01"] * 2),
+            "allocated_hours": [60.0, 30.0, 36.0, 0.0],
+            "available_hours": [40.0, 40.0, 40.0, 40.0],
+            "utilisation": [1.5, 0.75, 0.9, 0.0],
+            "over_allocated": [True, False, False, False],
+        }
+    )
+    heatmap = resource_heatmap(load, "month").data[0]
+    assert list(heatmap.y) == ["Bob", "Ann"]
+    assert heatmap.z.tolist() == [[1.5, 0.75], [0.9, 0.0]]
+    assert [list(row) for row in heatmap.text] == [["▲ 150%", ""], ["", ""]]

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from contract_frames import contract_frame
 
+from pmo_analytics.charts.resources import NO_TEAM
 from pmo_analytics.views import resources, risks
 
 AS_OF = dt.date(2026, 10, 31)
@@ -335,3 +336,96 @@ def test_no_resource_tables():
     assert resources.utilisation({"projects": PROJECTS}, AS_OF).empty
     assert resources.over_allocations({"projects": PROJECTS}, AS_OF).empty
     assert resources.team_names({}, AS_OF) == []
+
+
+# --- the heatmap's pages: who needs attention first --------------------------------------------------------------
+
+
+def _load_rows(rows: list[tuple[str, str, float, float]], group: str = "person_name") -> pd.DataFrame:
+    """A resource_load frame from (name, month, allocated, available) rows, utilisation and over_allocated as
+    resource_load writes them: allocated / available (NaN when nothing is available), over when strictly above."""
+    frame = pd.DataFrame(rows, columns=[group, "period_start", "allocated_hours", "available_hours"])
+    frame = frame.astype({group: "str", "period_start": "datetime64[ns]"})
+    ratio = frame["allocated_hours"] / frame["available_hours"].replace(0.0, np.nan)
+    return frame.assign(utilisation=ratio, over_allocated=frame["allocated_hours"] > frame["available_hours"])
+
+
+# Two months each, listed out of order (Nov before Oct, people mixed):
+#   Ann  50/40 = 125% (over by 10), 20/40 = 50%           peak 125%, 10 h over in 1 month
+#   Bob  25/20 = 125% (over by 5),  30/20 = 150% (by 10)  peak 150%, 15 h over in 2 months
+#   Cor  36/40 = 90%,               32/40 = 80%           peak  90%,  0 h over
+#   Dan 100/80 = 125% (over by 20),  0/80 = 0%            peak 125%, 20 h over in 1 month
+#   Eve   8/0 (no hours available, 8 allocated: over by 8), 0/0  peak inf, 8 h over
+#   Fay   0/0, 0/0 (nothing available, nothing allocated)  peak NaN: last
+LOAD = _load_rows(
+    [
+        ("Ann", "2026-11-01", 20.0, 40.0), ("Bob", "2026-10-01", 25.0, 20.0), ("Ann", "2026-10-01", 50.0, 40.0),
+        ("Bob", "2026-11-01", 30.0, 20.0), ("Cor", "2026-10-01", 36.0, 40.0), ("Cor", "2026-11-01", 32.0, 40.0),
+        ("Dan", "2026-11-01", 0.0, 80.0), ("Dan", "2026-10-01", 100.0, 80.0), ("Eve", "2026-10-01", 8.0, 0.0),
+        ("Eve", "2026-11-01", 0.0, 0.0), ("Fay", "2026-10-01", 0.0, 0.0), ("Fay", "2026-11-01", 0.0, 0.0),
+    ]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("order", "names"),
+    [
+        # peak: Eve (inf), Bob 150%, Dan and Ann both 125% -> Dan's 20 h over before Ann's 10, Cor 90%, Fay (none)
+        ("peak", ["Eve", "Bob", "Dan", "Ann", "Cor", "Fay"]),
+        # excess: Dan 20, Bob 15, Ann 10, Eve 8, then Cor and Fay with 0 h by peak: 90% before none
+        ("excess", ["Dan", "Bob", "Ann", "Eve", "Cor", "Fay"]),
+        ("name", ["Ann", "Bob", "Cor", "Dan", "Eve", "Fay"]),
+    ],
+)
+def test_rank_rows_puts_the_most_loaded_first(order, names):
+    ranking = resources.rank_rows(LOAD, order)
+    assert ranking["person_name"].tolist() == names
+    by_name = ranking.set_index("person_name")
+    assert by_name.loc[["Ann", "Bob", "Dan", "Eve", "Cor"], "excess_hours"].tolist() == pytest.approx(
+        [10.0, 15.0, 20.0, 8.0, 0.0]
+    )
+    assert by_name.loc[["Ann", "Bob", "Cor", "Eve"], "over_periods"].tolist() == [1, 2, 0, 1]
+    assert by_name.loc[["Bob", "Cor"], "peak_utilisation"].tolist() == pytest.approx([1.5, 0.9])
+    assert by_name.loc["Eve", "peak_utilisation"] == np.inf and np.isnan(by_name.loc["Fay", "peak_utilisation"])
+
+
+def test_rank_rows_finds_part_of_a_name_in_any_case():
+    # "A" is in Ann, Dan and Fay (not in Bob, Cor, Eve): in peak order Dan (125%, 20 h), Ann (125%, 10 h), Fay
+    assert resources.rank_rows(LOAD, "peak", search=" A ")["person_name"].tolist() == ["Dan", "Ann", "Fay"]
+    assert resources.rank_rows(LOAD, "peak", search="xyz").empty
+
+
+def test_rank_rows_refuses_an_unknown_order():
+    with pytest.raises(ValueError, match="order"):
+        resources.rank_rows(LOAD, "salary")
+
+
+def test_rows_of_one_page_in_rank_order_each_month_in_date_order():
+    ranking = resources.rank_rows(LOAD, "peak")  # Eve, Bob, Dan, Ann, Cor, Fay
+    page = resources.rows_of(LOAD, ranking, first=2, count=2)  # the 3rd and 4th: Dan, Ann
+    assert page["person_name"].tolist() == ["Dan", "Dan", "Ann", "Ann"]
+    assert page["period_start"].dt.strftime("%b").tolist() == ["Oct", "Nov", "Oct", "Nov"]
+    assert page["allocated_hours"].tolist() == [100.0, 0.0, 50.0, 20.0]
+    # The last page holds what is left: 6 people, 4 a page -> Cor and Fay on the second.
+    assert resources.rows_of(LOAD, ranking, first=4, count=4)["person_name"].unique().tolist() == ["Cor", "Fay"]
+
+
+def test_rows_of_teams_keep_the_people_without_a_team():
+    # Build: 90 of 80 h (112.5%, 10 h over); no team: 30 of 40 h (75%), searched as "(no team)"
+    load = _load_rows([("Build", "2026-10-01", 90.0, 80.0), (None, "2026-10-01", 30.0, 40.0)], group="team")
+    ranking = resources.rank_rows(load, "peak")
+    assert ranking["team"].iloc[0] == "Build" and pd.isna(ranking["team"].iloc[1])
+    assert resources.rank_rows(load, "peak", search="no team")["excess_hours"].tolist() == [0.0]
+    assert resources.rows_of(load, ranking, first=1, count=1)["allocated_hours"].tolist() == [30.0]
+    assert resources.NO_TEAM == NO_TEAM  # searched as the heatmap writes it
+
+
+def test_heatmap_ranking_and_load_of_the_tables():
+    # November: Ann 180 of 168 h (107%, 12 h over), Bob 50 of 84 h (60%): Ann first.
+    ranking = resources.heatmap_ranking(TEAM_TABLES, AS_OF, period="month")
+    assert ranking["person_name"].tolist() == ["Ann", "Bob"]
+    assert ranking["excess_hours"].tolist() == pytest.approx([12.0, 0.0])
+    assert ranking["peak_utilisation"].tolist() == pytest.approx([180 / 168, 50 / 84])
+    page = resources.heatmap_load(TEAM_TABLES, AS_OF, period="month", first=1, count=50)  # Bob's 12 months
+    assert page["person_name"].unique().tolist() == ["Bob"] and len(page) == 12
+    assert page.loc[page["period_start"] == NOVEMBER, "allocated_hours"].tolist() == pytest.approx([50.0])

@@ -73,7 +73,8 @@ def resource_heatmap(load: pd.DataFrame, period: str = "week", title: str | None
     here); ``period`` is the one the load was computed for, naming the columns "W10 2026", "Mar 2026" or
     "Q1 2026". Colours run from white (0%) through blue (100%) to vermillion (150% and beyond); over-allocated
     cells also carry the text "▲ 112%", so they are found without colour. People without a team are
-    "(no team)".
+    "(no team)". Rows run top to bottom in the order the people (or teams) first appear in ``load``
+    (``resource_load`` sorts them by name; ``views.resources.heatmap_load`` puts the most loaded first).
     """
     figure = go.Figure()
     if load.empty:
@@ -82,6 +83,7 @@ def resource_heatmap(load: pd.DataFrame, period: str = "week", title: str | None
     names = load[group].astype("str")
     rows = load.assign(**{group: names.where(names.notna(), NO_TEAM)})
     wide = rows.pivot(index=group, columns="period_start")  # raises on a repeated (group, period): no summing
+    wide = wide.reindex(rows[group].unique())  # pivot sorts the rows by name: back to the order given
     utilisation = wide["utilisation"].astype("float64")
     over = wide["over_allocated"].fillna(False).astype(bool).to_numpy()
     periods = pd.to_datetime(utilisation.columns)

@@ -3,6 +3,9 @@
 Page-data functions take ``(tables, as_of, **params)`` (the filtered tables of one snapshot, as ``ui.view_data``
 passes them). The window always starts with the period that holds the as-of date: a team lead looks ahead.
 ``teams`` narrows every figure to people of those teams (empty: everyone).
+
+The heatmap shows a page of rows (``HEATMAP_SIZES``), the people who need attention first (``HEATMAP_ORDERS``):
+3,000 rows of a large organisation are more than anyone reads, and a figure too large to redraw quickly.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from pmo_analytics.indicators.common import safe_divide
@@ -19,6 +23,13 @@ from pmo_analytics.indicators.resources import LOAD_COLUMNS, is_over_allocated, 
 Tables = Mapping[str, pd.DataFrame]
 PERIODS = ("week", "month", "quarter")
 GROUPS = ("person", "team")
+# The heatmap's orders (see rank_rows) and page sizes: 50 rows of 26 px fit a screen or two.
+HEATMAP_ORDERS = ("peak", "excess", "name")
+HEATMAP_SIZES = (25, 50, 100, 200)
+HEATMAP_PAGE = 50  # rows on the heatmap's first page, unless the user chooses another size
+# How the heatmap names people without a team (charts.resources.NO_TEAM; not imported from there: that would load
+# plotly into the command line, which uses resource_window).
+NO_TEAM = "(no team)"
 # The page shows this many periods from the one holding the as-of date: half a year of weeks, a year otherwise.
 PAGE_WINDOW = {"week": 26, "month": 12, "quarter": 4}
 OVER_ALLOCATION_COLUMNS = [
@@ -102,6 +113,91 @@ def utilisation(
     group = "person_name" if by == "person" else "team"
     over = load.loc[load["over_allocated"], group].unique()
     return load[load[group].isin(over)].reset_index(drop=True)
+
+
+def rank_rows(load: pd.DataFrame, order: str = "peak", search: str = "") -> pd.DataFrame:
+    """The people (or teams) of a ``resource_load`` frame in the heatmap's order. One row each: the group column
+    (person_name or team), peak_utilisation, over_periods, excess_hours.
+
+    peak_utilisation  the highest utilisation of any period (inf where hours are allocated and none are available)
+    over_periods      the periods over-allocated
+    excess_hours      allocated - available summed over those periods: how much work has to move
+    ``order``: "peak", highest peak first, then most excess hours, then name; "excess", most excess hours first,
+    then highest peak, then name; "name", A to Z. ``search`` keeps the names holding that text, in any case
+    ("jan" finds "Jan de Vries" and "Marjan Bos"); people without a team are "(no team)".
+    """
+    if order not in HEATMAP_ORDERS:
+        raise ValueError(f"order must be one of {', '.join(HEATMAP_ORDERS)}, not {order!r}")
+    group = "person_name" if "person_name" in load else "team"
+    over = load["over_allocated"].astype(bool)
+    # No hours available but some allocated: over-allocated beyond any percentage, ranked above every finite one.
+    peak = load["utilisation"].astype("float64").mask(over & load["utilisation"].isna(), np.inf)
+    excess = (load["allocated_hours"] - load["available_hours"]).where(over, 0.0).astype("float64")
+    ranking = (
+        pd.DataFrame({"name": load[group], "peak_utilisation": peak, "over_periods": over, "excess_hours": excess})
+        .groupby("name", sort=False, dropna=False)
+        .agg(
+            peak_utilisation=("peak_utilisation", "max"),
+            over_periods=("over_periods", "sum"),
+            excess_hours=("excess_hours", "sum"),
+        )
+        .reset_index()
+    )
+    if search.strip():
+        shown = ranking["name"].fillna(NO_TEAM).astype("str")
+        ranking = ranking[shown.str.contains(search.strip(), case=False, regex=False)]
+    keys = {
+        "peak": (["peak_utilisation", "excess_hours", "name"], [False, False, True]),
+        "excess": (["excess_hours", "peak_utilisation", "name"], [False, False, True]),
+        "name": (["name"], [True]),
+    }[order]
+    ranking = ranking.sort_values(keys[0], ascending=keys[1], na_position="last", kind="stable")
+    return ranking.rename(columns={"name": group}).reset_index(drop=True)
+
+
+def rows_of(load: pd.DataFrame, ranking: pd.DataFrame, first: int = 0, count: int = HEATMAP_PAGE) -> pd.DataFrame:
+    """The ``load`` rows of the people (or teams) ranked first .. first + count - 1 (0-based) in ``ranking``
+    (:func:`rank_rows`), in that order, each one's periods in date order."""
+    group = ranking.columns[0]
+    chosen = ranking[group].iloc[first : first + count]
+    position = load[group].map(pd.Series(range(len(chosen)), index=pd.Index(chosen)))
+    rows = load.assign(_position=position)[position.notna()]
+    return (
+        rows.sort_values(["_position", "period_start"], kind="stable").drop(columns="_position").reset_index(drop=True)
+    )
+
+
+def heatmap_ranking(
+    tables: Tables,
+    as_of: dt.date,
+    period: str = "month",
+    by: str = "person",
+    teams: tuple[str, ...] = (),
+    only_over: bool = False,
+    order: str = "peak",
+    search: str = "",
+) -> pd.DataFrame:
+    """Every row the heatmap can show, in its order (:func:`rank_rows` of :func:`utilisation`): how many there
+    are, and what a page of them starts with."""
+    return rank_rows(utilisation(tables, as_of, period, by, teams, only_over), order, search)
+
+
+def heatmap_load(
+    tables: Tables,
+    as_of: dt.date,
+    period: str = "month",
+    by: str = "person",
+    teams: tuple[str, ...] = (),
+    only_over: bool = False,
+    order: str = "peak",
+    search: str = "",
+    first: int = 0,
+    count: int = HEATMAP_PAGE,
+) -> pd.DataFrame:
+    """The :func:`utilisation` rows of one page of the heatmap: the people (or teams) ranked first ..
+    first + count - 1 by :func:`heatmap_ranking`, in that order."""
+    load = utilisation(tables, as_of, period, by, teams, only_over)
+    return rows_of(load, rank_rows(load, order, search), first, count)
 
 
 def period_totals(load: pd.DataFrame) -> pd.DataFrame:
