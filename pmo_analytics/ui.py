@@ -10,6 +10,7 @@ import importlib
 import os
 import tempfile
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,9 +47,9 @@ def get_store() -> Store:
 
 def ensure_demo_loaded() -> None:
     """On first start (an empty database) load the demo portfolio, so the first screen is a living portfolio."""
-    store = get_store()
-    if not store.is_empty():
+    if snapshot_dates():  # read once per database version, not a connection on every rerun
         return
+    store = get_store()
     with _demo_lock:
         if not store.is_empty():
             return
@@ -64,12 +65,10 @@ def ensure_demo_loaded() -> None:
 
 
 def clear_caches() -> None:
-    """Forget every cached table, summary and page-data result (after an import or a delete in this app)."""
-    st.cache_data.clear()
-    _load_tables.clear()
-    _filtered.clear()
-    _chart_call.clear()
-    _summary_chart.clear()
+    """After an import or a delete in this app: read the database's version again at once. Every cached result is
+    keyed on the signatures of its snapshots (which import supplies each table), read anew for the new version:
+    the snapshots the change leaves as they were keep their cached tables, indicators and page data."""
+    _version.clear()
 
 
 def upload_limit_mb() -> int:
@@ -157,18 +156,20 @@ def table_labels() -> dict[str, str]:
     return {name: name.replace("_", " ").capitalize() for name in schema.TABLES}
 
 
-# The snapshot's tables are cached as shared objects (st.cache_resource), not as copies (st.cache_data pickles a
-# result and unpickles a fresh copy on every call: about 40 ms per rerun for the 160,000 rows of a 2,000-project
-# snapshot, and a second copy in memory). Callers get shallow copies (_copies): with pandas' copy-on-write a
-# change to one (frame["x"] = ...) copies that column first and never reaches the cache.
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _load_tables(path: str, as_of: dt.date | None, version: int) -> dict[str, pd.DataFrame]:
-    return _store(path).load_tables(None, as_of)
+# -- what a cached result depends on ---------------------------------------------------------------------------
+#
+# A snapshot's tables are fully determined by which import supplies each table as of its date (store.py's as-of
+# rule), so every per-snapshot cache below is keyed on that signature, not on the database's version: an import
+# for a new month leaves every earlier snapshot's tables, indicators and page data cached, and a delete or a
+# back-dated import recomputes exactly the snapshots whose sources it changes. Results over several snapshots
+# (trends, the report) are keyed on the (date, signature) of each. Only the signatures themselves are read again
+# when the version changes (a connection per snapshot date).
+
+Signature = tuple[tuple[str, int, str], ...]  # (("projects", 12, "2026-11-02 09:14:00"), ...): the supplied tables
 
 
-def _copies(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """A new dict of shallow copies (microseconds): safe to change, the cached frames stay as they are."""
-    return {name: frame.copy(deep=False) for name, frame in tables.items()}
+class _SnapshotChanged(Exception):
+    """The tables read for a signature came from another import: an import or a delete landed in between."""
 
 
 @st.cache_data(ttl=2, show_spinner=False)
@@ -178,9 +179,122 @@ def _version(path: str) -> int:
 
 def data_version() -> int:
     """The database's version, read at most every 2 seconds: a page asks for it on every cached call, and a
-    version check is a connection (20-40 ms). An import in the app clears the caches, so it shows at once; an
-    import from the command line shows within 2 seconds."""
+    version check is a connection (20-40 ms). An import in the app forgets the version read, so it shows at once;
+    an import from the command line shows within 2 seconds."""
     return _version(str(get_store().path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _dates(path: str, version: int) -> tuple[dt.date, ...]:
+    return tuple(_store(path).snapshot_dates())
+
+
+def snapshot_dates() -> tuple[dt.date, ...]:
+    """Every snapshot date, ascending; read once per database version (a connection saved on every rerun)."""
+    return _dates(str(get_store().path), data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _import_stamps(path: str, version: int) -> dict[int, str]:
+    """import_id -> when it was imported. Part of a signature: import ids start at 1 again in a database that is
+    deleted and created anew under the same path, the time of each import does not repeat them."""
+    imports = _store(path).list_imports()
+    return dict(zip(imports["import_id"].tolist(), imports["imported_at"].astype("str").tolist(), strict=True))
+
+
+def _signature_from(sources: dict[str, int | None], stamps: dict[int, str]) -> Signature:
+    return tuple((name, import_id, stamps.get(import_id, "")) for name, import_id in sources.items() if import_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _signatures(path: str, version: int) -> dict[dt.date, Signature]:
+    """The signature of every snapshot date, read once per database version."""
+    store = _store(path)
+    sources = {day: store.table_as_of_ids(day) for day in _dates(path, version)}
+    stamps = _import_stamps(path, version)
+    return {day: _signature_from(ids, stamps) for day, ids in sources.items()}
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _signature_at(path: str, version: int, as_of: dt.date | None) -> Signature:
+    """The signature of a date that is not a snapshot date (None: the latest)."""
+    return _signature_from(_store(path).table_as_of_ids(as_of), _import_stamps(path, version))
+
+
+def _signature(path: str, version: int, as_of: dt.date | None) -> Signature:
+    signatures = _signatures(path, version)
+    return signatures[as_of] if as_of in signatures else _signature_at(path, version, as_of)
+
+
+def snapshot_signature(as_of: dt.date | None) -> Signature:
+    """Which import supplies each table as of that date, with the time it was imported (tables no import has yet
+    are left out): what every cached result of that snapshot is keyed on."""
+    return _consistent(lambda path, version: _signature(path, version, as_of))
+
+
+def _snapshots(path: str, version: int, dates: tuple[dt.date, ...]) -> tuple[tuple[dt.date, Signature], ...]:
+    return tuple((day, _signature(path, version, day)) for day in dates)
+
+
+def _consistent(call):  # noqa: ANN001, ANN202
+    """``call(path, version)``; again with the version read anew when a snapshot changed while it was read (an
+    import or a delete from another session or the command line landed between reading the signatures and the
+    tables), so no cache ever holds tables under a signature they do not have."""
+    path = str(get_store().path)
+    for _ in range(3):
+        try:
+            return call(path, data_version())
+        except _SnapshotChanged:
+            _version.clear()
+    raise DatabaseBusy(f"the database {path} changed three times while it was read; reload the page")
+
+
+# A snapshot is read in two parts: the tables its indicators read (dashboard.snapshot_figures: projects, costs,
+# milestones, risks, issues) and the resource plan (people, allocations: at 2,000 projects ~100,000 rows, half the
+# time of reading a snapshot). A part is read when one of its tables is first asked for (_Snapshot), so a trend
+# over 12 snapshots reads the resource plan of none of the earlier ones.
+RESOURCE_TABLES = ("people", "allocations")
+_PARTS = {
+    "portfolio": tuple(name for name in schema.TABLES if name not in RESOURCE_TABLES),
+    "resources": RESOURCE_TABLES,
+}
+_PART_OF = {name: part for part, names in _PARTS.items() for name in names}
+
+
+def _part_signature(signature: Signature, part: str) -> Signature:
+    return tuple(entry for entry in signature if _PART_OF.get(entry[0]) == part)
+
+
+# The snapshot's tables are cached as shared objects (st.cache_resource), not as copies (st.cache_data pickles a
+# result and unpickles a fresh copy on every call: about 40 ms per rerun for the 160,000 rows of a 2,000-project
+# snapshot, and a second copy in memory). Callers get shallow copies (_copies): with pandas' copy-on-write a
+# change to one (frame["x"] = ...) copies that column first and never reaches the cache. A part is keyed on the
+# signature of its own tables: a new resource plan for a date leaves that date's portfolio tables cached.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _load_part(path: str, as_of: dt.date | None, signature: Signature, part: str) -> dict[str, pd.DataFrame]:
+    tables = _store(path).load_tables(list(_PARTS[part]), as_of)
+    supplied = {name: import_id for name, import_id, _ in signature}
+    for name, frame in tables.items():
+        # Every row of a table comes from the one import that supplies it (an empty table: none, or an import
+        # deleted meanwhile, whose id never comes back).
+        if len(frame) and int(frame["import_id"].iat[0]) != supplied.get(name):
+            raise _SnapshotChanged(name)
+    return tables
+
+
+def _table(path: str, as_of: dt.date | None, signature: Signature, name: str) -> pd.DataFrame:
+    """One table as stored (the cached frame itself: hand out copies only)."""
+    part = _PART_OF[name]
+    return _load_part(path, as_of, _part_signature(signature, part), part)[name]
+
+
+def _load_tables(path: str, as_of: dt.date | None, signature: Signature) -> dict[str, pd.DataFrame]:
+    return {name: _table(path, as_of, signature, name) for name in schema.TABLES}
+
+
+def _copies(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A new dict of shallow copies (microseconds): safe to change, the cached frames stay as they are."""
+    return {name: frame.copy(deep=False) for name, frame in tables.items()}
 
 
 def frame_caption(view: Frame) -> str:
@@ -191,14 +305,15 @@ def frame_caption(view: Frame) -> str:
 
 
 def load_tables(as_of: dt.date | None) -> dict[str, pd.DataFrame]:
-    """Every table as of a snapshot date, read through one connection and cached per (date, database version):
-    a rerun costs one version check, not a reload."""
-    store = get_store()
-    return _copies(_load_tables(str(store.path), as_of, data_version()))
+    """Every table as of a snapshot date, read once per part and cached per signature: a rerun costs one version
+    check, not a reload, and an import that leaves the date's tables as they were does not reload them."""
+    return _consistent(lambda path, version: _copies(_load_tables(path, as_of, _signature(path, version, as_of))))
 
 
 def load_table(name: str, as_of: dt.date | None) -> pd.DataFrame:
-    return _load_tables(str(get_store().path), as_of, data_version())[name].copy(deep=False)
+    return _consistent(
+        lambda path, version: _table(path, as_of, _signature(path, version, as_of), name).copy(deep=False)
+    )
 
 
 @dataclass(frozen=True)
@@ -217,6 +332,11 @@ class Frame:
     @property
     def is_filtered(self) -> bool:
         return any(v for _, v in self.filters)
+
+    @property
+    def history_dates(self) -> tuple[dt.date, ...]:
+        """Every snapshot date up to the chosen one: what a trend covers."""
+        return tuple(d for d in self.dates if d <= self.as_of)
 
 
 @st.cache_resource(show_spinner=False)
@@ -238,8 +358,7 @@ def health_settings() -> HealthSettings:
 def dashboard_sidebar() -> Frame | None:
     """The sidebar of the dashboard pages: the snapshot (as-of) and the filters, all kept in the URL
     (?as_of=2026-10-31&portfolio=Bedrijfsvoering), so a filtered view can be mailed as a link."""
-    store = get_store()
-    dates = tuple(store.snapshot_dates())
+    dates = snapshot_dates()
     if not dates:
         st.session_state.pop("dashboard_frame", None)
         return None
@@ -292,63 +411,113 @@ def frame() -> Frame | None:
     return current
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)  # shared, like _load_tables: use through _shared
-def _filtered(path: str, as_of: dt.date, filters: tuple, version: int) -> dict[str, pd.DataFrame]:
-    return dashboard.filter_tables(_load_tables(path, as_of, version), dict(filters))
+@st.cache_resource(show_spinner=False, max_entries=64)  # shared, like _load_part: use through _shared or _Snapshot
+def _filtered_part(
+    path: str, as_of: dt.date, signature: Signature, filters: tuple, part: str
+) -> dict[str, pd.DataFrame]:
+    if not any(values for _, values in filters):
+        return {name: _table(path, as_of, signature, name) for name in _PARTS[part]}
+    # The resource plan is filtered through the projects (the people who work on a kept project).
+    needed = _PARTS[part] + (("projects",) if part == "resources" else ())
+    kept = dashboard.filter_tables({name: _table(path, as_of, signature, name) for name in needed}, dict(filters))
+    return {name: kept[name] for name in _PARTS[part]}
 
 
-def _shared(path: str, as_of: dt.date, filters: tuple, version: int) -> dict[str, pd.DataFrame]:
-    """The filtered tables as shallow copies of the cached ones."""
-    return _copies(_filtered(path, as_of, filters, version))
+def _shared(path: str, as_of: dt.date, signature: Signature, filters: tuple) -> dict[str, pd.DataFrame]:
+    """The filtered tables, every one, as shallow copies of the cached ones."""
+    return {name: _Snapshot(path, as_of, signature, filters)[name] for name in schema.TABLES}
+
+
+class _Snapshot(Mapping):
+    """The filtered tables of one snapshot, as shallow copies of the cached ones; each part is read (or taken from
+    the cache) when one of its tables is first asked for. What the cached page-data functions are given."""
+
+    def __init__(self, path: str, as_of: dt.date, signature: Signature, filters: tuple) -> None:
+        self._key = (path, as_of, signature, filters)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in _PART_OF:
+            raise KeyError(name)
+        return _filtered_part(*self._key, _PART_OF[name])[name].copy(deep=False)
+
+    def __contains__(self, name: object) -> bool:
+        return name in _PART_OF
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(schema.TABLES)
+
+    def __len__(self) -> int:
+        return len(schema.TABLES)
 
 
 def tables(view: Frame, as_of: dt.date | None = None) -> dict[str, pd.DataFrame]:
     """The filtered tables of the frame's snapshot (or of another date with the same filters). Cached."""
-    store = get_store()
-    return _shared(str(store.path), as_of or view.as_of, view.filters, data_version())
+    day = as_of or view.as_of
+    return _consistent(lambda path, version: _shared(path, day, _signature(path, version, day), view.filters))
 
 
-@st.cache_data(show_spinner="Computing indicators ...", max_entries=64)
-def _summary(path: str, as_of: dt.date, filters: tuple, version: int, settings: HealthSettings) -> dict[str, object]:
-    return dashboard.snapshot_summary(_shared(path, as_of, filters, version), as_of, settings)
+# A snapshot's indicators and portfolio totals, the costly part of the overview (about 1 s at 2,000 projects),
+# computed once per server for each (snapshot, filters, settings): the snapshot's summary and the trend of every
+# later as-of date are built from them. Shared objects (st.cache_resource): never handed out as they are.
+@st.cache_resource(show_spinner="Computing indicators ...", max_entries=64)
+def _figures(
+    path: str, as_of: dt.date, signature: Signature, filters: tuple, settings: HealthSettings
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return dashboard.snapshot_figures(_Snapshot(path, as_of, signature, filters), as_of, settings)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _summary(
+    path: str, as_of: dt.date, signature: Signature, filters: tuple, settings: HealthSettings
+) -> dict[str, object]:
+    indicators, totals = _figures(path, as_of, signature, filters, settings)
+    figures = (indicators.copy(deep=False), totals.copy(deep=False))  # the summary is handed out: not the shared ones
+    return dashboard.snapshot_summary(_Snapshot(path, as_of, signature, filters), as_of, settings, figures=figures)
 
 
 def summary(view: Frame, as_of: dt.date | None = None) -> dict[str, object]:
     """dashboard.snapshot_summary of the frame's snapshot (or another date): indicators, totals, KPIs. Cached."""
-    store = get_store()
-    return _summary(str(store.path), as_of or view.as_of, view.filters, data_version(), health_settings())
+    day = as_of or view.as_of
+    settings = health_settings()
+    return _consistent(
+        lambda path, version: _summary(path, day, _signature(path, version, day), view.filters, settings)
+    )
 
 
 @st.cache_data(show_spinner="Computing the trend over snapshots ...", max_entries=16)
 def _trends(
-    path: str, dates: tuple, filters: tuple, version: int, settings: HealthSettings
+    path: str, snapshots: tuple[tuple[dt.date, Signature], ...], filters: tuple, settings: HealthSettings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    snapshots = [(d, _shared(path, d, filters, version)) for d in dates]
-    return dashboard.trends(snapshots, settings)
+    return dashboard.trends_from_figures(
+        [(day, *_figures(path, day, signature, filters, settings)) for day, signature in snapshots]
+    )
 
 
 def trends(view: Frame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per-project history, portfolio history) over every snapshot up to the frame's date. Cached."""
-    store = get_store()
-    dates = tuple(d for d in view.dates if d <= view.as_of)
-    return _trends(str(store.path), dates, view.filters, data_version(), health_settings())
+    """(per-project history, portfolio history) over every snapshot up to the frame's date, built from each
+    snapshot's cached figures (an earlier as-of choice or a new month computes no snapshot twice). Cached."""
+    settings = health_settings()
+    return _consistent(
+        lambda path, version: _trends(path, _snapshots(path, version, view.history_dates), view.filters, settings)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _view_call(path: str, version: int, target: str, as_of: dt.date, filters: tuple, params: tuple) -> object:
-    return _function(target)(_shared(path, as_of, filters, version), as_of, **dict(params))
+def _view_call(path: str, target: str, as_of: dt.date, signature: Signature, filters: tuple, params: tuple) -> object:
+    return _function(target)(_Snapshot(path, as_of, signature, filters), as_of, **dict(params))
 
 
 def view_data(function, view: Frame, *, as_of: dt.date | None = None, **params: object) -> object:  # noqa: ANN001
     """Call a pure page-data function ``function(tables, as_of, **params)`` on the frame's filtered tables,
-    cached per (function, snapshot, filters, database version, params): a warm rerun does no work.
+    cached per (function, snapshot signature, filters, params): a warm rerun does no work.
 
         curves = ui.view_data(budget.s_curve_data, view, project_ids=("P-001",))
     """
-    store = get_store()
     target = f"{function.__module__}.{function.__qualname__}"
-    return _view_call(
-        str(store.path), data_version(), target, as_of or view.as_of, view.filters, tuple(sorted(params.items()))
+    day = as_of or view.as_of
+    arguments = tuple(sorted(params.items()))
+    return _consistent(
+        lambda path, version: _view_call(path, target, day, _signature(path, version, day), view.filters, arguments)
     )
 
 
@@ -361,18 +530,31 @@ def _function(target: str):  # noqa: ANN202
 # call, which is most of the cost of building it. st.plotly_chart only reads the figure.
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _chart_call(
-    path: str, version: int, chart: str, target: str, as_of: dt.date, filters: tuple, params: tuple, chart_params: tuple
+    path: str,
+    chart: str,
+    target: str,
+    as_of: dt.date,
+    signature: Signature,
+    filters: tuple,
+    params: tuple,
+    chart_params: tuple,
 ) -> go.Figure:
-    figure = _function(chart)(_view_call(path, version, target, as_of, filters, params), **dict(chart_params))
+    figure = _function(chart)(_view_call(path, target, as_of, signature, filters, params), **dict(chart_params))
     return _DrawnFigure(figure)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _summary_chart(
-    path: str, version: int, chart: str, as_of: dt.date, filters: tuple, settings: HealthSettings, chart_params: tuple
+    path: str,
+    chart: str,
+    as_of: dt.date,
+    signature: Signature,
+    filters: tuple,
+    settings: HealthSettings,
+    chart_params: tuple,
 ) -> go.Figure:
-    indicators = _summary(path, as_of, filters, version, settings)["indicators"]
-    return _DrawnFigure(_function(chart)(indicators, **dict(chart_params)))
+    indicators, _ = _figures(path, as_of, signature, filters, settings)
+    return _DrawnFigure(_function(chart)(indicators.copy(deep=False), **dict(chart_params)))
 
 
 class _DrawnFigure(go.Figure):
@@ -395,86 +577,87 @@ def view_chart(chart, function, view: Frame, *, chart_params: dict | None = None
         st.plotly_chart(ui.view_chart(charts.resource_heatmap, resources.utilisation, view,
                                       chart_params={"period": "month"}, period="month", by="person"))
     """
-    store = get_store()
-    return _chart_call(
-        str(store.path),
-        data_version(),
-        f"{chart.__module__}.{chart.__qualname__}",
-        f"{function.__module__}.{function.__qualname__}",
-        view.as_of,
-        view.filters,
-        tuple(sorted(params.items())),
-        tuple(sorted((chart_params or {}).items())),
+    names = (f"{chart.__module__}.{chart.__qualname__}", f"{function.__module__}.{function.__qualname__}")
+    arguments = (tuple(sorted(params.items())), tuple(sorted((chart_params or {}).items())))
+    return _consistent(
+        lambda path, version: _chart_call(
+            path, *names, view.as_of, _signature(path, version, view.as_of), view.filters, *arguments
+        )
     )
 
 
 def summary_chart(chart, view: Frame, **chart_params: object) -> go.Figure:  # noqa: ANN001
-    """``chart(summary(view)["indicators"], **chart_params)``, the figure cached per (chart, snapshot, filters,
-    database version, settings, chart_params): the overview's quadrant has a bubble and seven hover texts per
-    project (0.1 s to build at 2,000 projects). Shared: draw it, never change it.
+    """``chart(summary(view)["indicators"], **chart_params)``, the figure cached per (chart, snapshot signature,
+    filters, settings, chart_params): the overview's quadrant has a bubble and seven hover texts per project
+    (0.1 s to build at 2,000 projects). Shared: draw it, never change it.
 
         st.plotly_chart(ui.summary_chart(charts.quadrant, view, bands=ui.health_settings().cost))
     """
-    store = get_store()
-    return _summary_chart(
-        str(store.path),
-        data_version(),
-        f"{chart.__module__}.{chart.__qualname__}",
-        view.as_of,
-        view.filters,
-        health_settings(),
-        tuple(sorted(chart_params.items())),
+    name = f"{chart.__module__}.{chart.__qualname__}"
+    settings = health_settings()
+    arguments = tuple(sorted(chart_params.items()))
+    return _consistent(
+        lambda path, version: _summary_chart(
+            path, name, view.as_of, _signature(path, version, view.as_of), view.filters, settings, arguments
+        )
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _history_call(path: str, version: int, target: str, dates: tuple, filters: tuple, params: tuple) -> object:
-    return _function(target)([(d, _shared(path, d, filters, version)) for d in dates], **dict(params))
+def _history_call(
+    path: str, target: str, snapshots: tuple[tuple[dt.date, Signature], ...], filters: tuple, params: tuple
+) -> object:
+    return _function(target)([(day, _Snapshot(path, day, sig, filters)) for day, sig in snapshots], **dict(params))
 
 
 def history_data(function, view: Frame, **params: object) -> object:  # noqa: ANN001
     """Call a pure function ``function([(date, tables), ...], **params)`` over every snapshot up to the frame's
     date (filtered), cached like view_data: trends over snapshots (risk trend, milestone trend analysis)."""
-    store = get_store()
     target = f"{function.__module__}.{function.__qualname__}"
-    dates = tuple(d for d in view.dates if d <= view.as_of)
-    return _history_call(str(store.path), data_version(), target, dates, view.filters, tuple(sorted(params.items())))
+    arguments = tuple(sorted(params.items()))
+    return _consistent(
+        lambda path, version: _history_call(
+            path, target, _snapshots(path, version, view.history_dates), view.filters, arguments
+        )
+    )
 
 
 @st.cache_data(show_spinner="Assembling the report ...", max_entries=16)
 def _report_content(
     path: str,
-    version: int,
-    as_of: dt.date,
+    snapshots: tuple[tuple[dt.date, Signature], ...],
     previous: dt.date | None,
-    dates: tuple,
     filters: tuple,
     settings: HealthSettings,
 ) -> ReportContent:
+    """The report of the last of ``snapshots`` (every snapshot up to it, for the trend) against ``previous``."""
     from pmo_analytics.report_content import report_content
 
-    _, history = _trends(path, dates, filters, version, settings)
+    as_of, signature = snapshots[-1]
+    earlier = dict(snapshots).get(previous) if previous else None
+    _, history = _trends(path, snapshots, filters, settings)
     return report_content(
-        _shared(path, as_of, filters, version),
+        _shared(path, as_of, signature, filters),
         as_of,
-        _shared(path, previous, filters, version) if previous else None,
-        previous,
+        _shared(path, previous, earlier, filters) if earlier is not None else None,
+        previous if earlier is not None else None,
         settings=settings,
         history=history,
         filters=dict(filters),
-        summary=_summary(path, as_of, filters, version, settings),
-        previous_summary=_summary(path, previous, filters, version, settings) if previous else None,
+        summary=_summary(path, as_of, signature, filters, settings),
+        previous_summary=_summary(path, previous, earlier, filters, settings) if earlier is not None else None,
     )
 
 
 def report_content(view: Frame) -> ReportContent:
     """The management report's sheets for the frame's snapshot, compared with the previous one, with the trend over
-    every snapshot up to it; cached per (snapshot, filters, database version, settings): a warm rerun does no work
+    every snapshot up to it; cached per (snapshot signatures, filters, settings): a warm rerun does no work
     (assembling it takes about 0.5 s at 2,000 projects: the reasons of every red project, the over-allocations)."""
-    store = get_store()
-    dates = tuple(d for d in view.dates if d <= view.as_of)
-    return _report_content(
-        str(store.path), data_version(), view.as_of, view.previous, dates, view.filters, health_settings()
+    settings = health_settings()
+    return _consistent(
+        lambda path, version: _report_content(
+            path, _snapshots(path, version, view.history_dates), view.previous, view.filters, settings
+        )
     )
 
 

@@ -131,3 +131,24 @@ def test_trends_over_two_snapshots():
     empty_projects, empty_portfolio = dashboard.trends([])
     assert empty_projects.empty and empty_portfolio.empty
     assert not math.isnan(portfolio["bac"].iloc[0])
+
+
+def test_summary_and_trends_from_figures_computed_once():
+    tables = _tables()
+    jan, feb = dt.date(2026, 1, 31), dt.date(2026, 2, 28)
+    figures = {day: dashboard.snapshot_figures(tables, day) for day in (jan, feb)}
+    indicators, totals = figures[feb]
+    assert totals["cpi"].iloc[0] == pytest.approx(1400 / 1300)  # as in test_kpis_and_their_change
+    # The summary takes the figures given, not its own: given P1's row alone, it counts 1 project.
+    only_p1 = indicators[indicators["project_id"] == "P1"]
+    summary = dashboard.snapshot_summary(tables, feb, figures=(only_p1, totals))
+    assert summary["kpis"]["projects"] == 1.0
+    assert summary["indicators"] is only_p1
+    # The trend from figures: one row per project per date, the portfolio cpi of each date (700/650, 1400/1300).
+    projects, portfolio = dashboard.trends_from_figures([(day, *figures[day]) for day in (jan, feb)])
+    assert projects["project_id"].tolist() == ["P1", "P2", "P1", "P2"]
+    assert projects["cpi"].tolist() == pytest.approx([200 / 250, 500 / 400, 400 / 500, 1000 / 800])
+    assert portfolio["cpi"].tolist() == pytest.approx([700 / 650, 1400 / 1300])
+    assert portfolio["as_of"].tolist() == [pd.Timestamp(jan), pd.Timestamp(feb)]
+    empty_projects, empty_portfolio = dashboard.trends_from_figures([])
+    assert empty_projects.columns.tolist() == dashboard.HISTORY_COLUMNS and empty_portfolio.empty
