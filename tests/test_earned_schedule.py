@@ -10,6 +10,7 @@ from pmo_analytics.indicators.earned_schedule import (
     ES_COLUMNS,
     earned_schedule,
     earned_schedule_from_curve,
+    earned_schedule_from_curves,
     finish_dates,
     group_earned_schedule,
 )
@@ -234,3 +235,80 @@ def test_empty_tables_give_empty_frames_with_the_columns():
     assert list(result.columns) == ES_COLUMNS and len(result) == 0
     groups = group_earned_schedule(projects_frame(), periods_frame(), AS_OF, by="portfolio")
     assert list(groups.columns[:3]) == ["portfolio", "projects", "projects_left_out"] and len(groups) == 0
+
+
+# --- the vectorised path gives the reference's figures and reasons ------------------------------------------
+
+FIGURES = ["es", "at", "pd", "sv_t", "spi_t", "tspi", "ieac_t"]
+
+
+def assert_same_as_reference(row: pd.Series, curve: list[float], ev: float, at: float) -> None:
+    """The row's figures are exactly (NaN where NaN) those of earned_schedule_from_curve, and so are its reasons."""
+    reference = earned_schedule_from_curve(curve, ev, at)
+    expected = np.array([getattr(reference, name) for name in FIGURES])
+    np.testing.assert_array_equal(row[FIGURES].to_numpy(dtype="float64"), expected)
+    assert {k: v for k, v in row["reasons"].items() if k in FIGURES} == reference.reasons
+
+
+# Every core case, the daily curve, ev 0 after leading periods without plan, a negative ev, a curve starting negative (read by the reference alone), one holding NaN,
+# and curves of 3, 40 and 100 periods so that several blocks of padded width (4, 64, 128) are used.
+MANY_CURVES = [(curve, ev, at) for curve, ev, at, *_ in CORE_CASES.values()] + [
+    (list(np.arange(1, 21) * 100.0), 1330.0, 15.0),
+    ([-50.0, 100.0, 200.0], 120.0, 2.0),
+    ([100.0, np.nan, 200.0], 120.0, 2.0),
+    ([100.0, 200.0, 300.0], 300.0, 5.0),
+    ([0.0, 0.0, 100.0], 0.0, 3.0),  # nothing earned before a late first plan: es 0, not 2
+    ([100.0, 200.0], -10.0, 1.0),  # a negative ev (a correction): es 0
+    (list(np.arange(1, 41) * 25.0), 512.5, 30.0),
+    (list(np.arange(1, 101) * 10.0), 995.0, 120.0),
+]
+
+
+def test_earned_schedule_from_curves_matches_the_single_curve_reference():
+    curves, evs, ats = zip(*MANY_CURVES, strict=True)
+    result = earned_schedule_from_curves(list(curves), list(evs), list(ats))
+    assert list(result.columns) == [*FIGURES, "reasons"] and len(result) == len(MANY_CURVES)
+    for position, (curve, ev, at) in enumerate(MANY_CURVES):
+        assert_same_as_reference(result.iloc[position], curve, ev, at)
+    # Spot checks by hand: the daily curve gives 13 + 30 / 100; 512.5 on 25 a period: c = 20, es = 20 + 12.5 / 25.
+    assert result["es"].iloc[len(CORE_CASES)] == pytest.approx(13.3)
+    assert result["es"].iloc[-2] == pytest.approx(20.5)
+
+
+def test_projects_match_the_reference_project_by_project():
+    projects, periods = monthly_portfolio()
+    extra_projects = projects_frame(
+        {"project_id": "D", "budget": 250.0},  # dipping plan
+        {"project_id": "N", "budget": 100.0, "percent_complete": 0.0},  # not started
+        {"project_id": "Z", "budget": 100.0, "percent_complete": 10.0},  # plans nothing: pv 0 in every month
+    )
+    extra_periods = periods_frame(
+        ("D", "2026-01-01", 200.0, None, 100.0),
+        ("D", "2026-02-01", -50.0, None, 60.0),
+        ("D", "2026-03-01", 100.0, None, None),
+        ("N", "2026-06-01", 50.0, None, None),
+        ("N", "2026-07-01", 50.0, None, None),
+        ("Z", "2026-01-01", 0.0, None, None),
+        ("Z", "2026-02-01", 0.0, None, None),
+    )
+    projects = pd.concat([projects, extra_projects], ignore_index=True)
+    periods = pd.concat([periods, extra_periods], ignore_index=True)
+    # Each project's cumulative curve from its first planned month (worked out by hand), ev, and at as of
+    # 2026-03-15 and 2026-06-15 (at beyond pd for A, B and D). C finished on 2026-02-20: at stops at Feb = 5.
+    cases = {
+        "A": ([300.0, 600.0, 900.0, 1200.0], 450.0, {AS_OF: 3.0, "2026-06-15": 6.0}),
+        "B": ([310.0, 590.0, 900.0, 1200.0], 900.0, {AS_OF: 3.0, "2026-06-15": 6.0}),
+        "C": ([100.0, 200.0, 300.0, 400.0], 400.0, {AS_OF: 5.0, "2026-06-15": 5.0}),  # ev >= total pv
+        "D": ([200.0, 150.0, 250.0], 160.0, {AS_OF: 3.0, "2026-06-15": 6.0}),  # dips, read as 200, 200, 250
+        "N": ([50.0, 100.0], 0.0, {AS_OF: 0.0, "2026-06-15": 1.0}),  # not started on 15 March
+    }
+    for as_of in (AS_OF, "2026-06-15"):
+        result = earned_schedule(projects, periods, as_of).set_index("project_id")
+        for project, (curve, ev, ats) in cases.items():
+            # B's ev is 75% of 1,200 = 900 whatever the date; A, C and D's come from the cost periods.
+            assert_same_as_reference(result.loc[project], curve, ev, ats[as_of])
+        # Z's pv is 0 in every month: no curve at all, every figure undefined.
+        assert result.loc["Z", FIGURES].isna().all()
+        assert result.loc["Z", "reasons"]["es"] == "es undefined: pv unknown"
+    # D by hand as of 15 March: running max 200, 200, 250; ev 160 -> c = 0, es = 160 / 200 = 0.8.
+    assert earned_schedule(projects, periods, AS_OF).set_index("project_id").loc["D", "es"] == pytest.approx(0.8)

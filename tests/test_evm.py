@@ -14,6 +14,7 @@ from pmo_analytics.indicators.evm import (
     earned_value,
     evm_figures,
     group_earned_value,
+    is_member,
     planned_value_curves,
 )
 from pmo_analytics.schema import COST_PERIODS, PROJECTS, Table
@@ -401,3 +402,20 @@ def test_cost_periods_of_unknown_projects_and_duplicate_rows():
     periods = pd.concat([periods, periods_frame(("Z", "2026-03-01", 999.0, 999.0, 999.0))], ignore_index=True)
     result = earned_value(projects, periods, AS_OF)
     assert result[["project_id", "pv", "ac", "ev"]].values.tolist() == [["A", 50.0, 25.0, 15.0]]
+
+
+@pytest.mark.parametrize(
+    ("values", "pool", "expected"),
+    [
+        (["A", "B", None, "C"], ["A", "C"], [True, False, False, True]),  # a blank id is in no pool of ids
+        (["A", "B", None, "C"], ["A", None], [True, False, True, False]),  # unless the pool holds a blank
+        (["A", "B"], [], [False, False]),
+        ([], ["A"], []),
+    ],
+)
+def test_is_member_is_isin(values, pool, expected):
+    series, index = pd.Series(values, dtype="str"), pd.Index(pool, dtype="str")
+    assert is_member(series, index).tolist() == expected == series.isin(index).tolist()
+    assert is_member(pd.Index(values, dtype="str"), series.iloc[:0]).tolist() == [False] * len(values)
+    # Not strings: pandas' isin does it.
+    assert is_member(pd.Series([1, 2]), [2]).tolist() == [False, True]

@@ -12,7 +12,8 @@ Source: Lipke, "Schedule is Different", The Measurable News, March 2003; PMI Pra
 
 spi = ev / pv returns to 1.0 at the end of every project, however late; spi_t keeps saying how late it was,
 which is why schedule health uses spi_t. Periods are calendar months (see ``evm``); the core,
-:func:`earned_schedule_from_curve`, works on a curve of any period length (days, weeks).
+:func:`earned_schedule_from_curve`, works on a curve of any period length (days, weeks); it is the reference
+that :func:`earned_schedule_from_curves` (every project at once, with numpy) reproduces exactly.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pmo_analytics.indicators.evm import (
     cost_months,
     curves_from_months,
     earned_value,
+    is_member,
     month_numbers,
     month_start_dates,
     month_start_days,
@@ -109,6 +111,117 @@ def earned_schedule_from_curve(cumulative_pv: np.ndarray | list[float], ev: floa
     return EarnedSchedule(**{name: float(value) for name, value in values.items()}, reasons=reasons)
 
 
+def earned_schedule_from_curves(
+    cumulative_pv: list[np.ndarray | list[float]], ev: np.ndarray | list[float], at: np.ndarray | list[float]
+) -> pd.DataFrame:
+    """:func:`earned_schedule_from_curve` on many curves at once, with identical figures and reasons.
+
+    One row per curve: the columns of ``SCHEDULE_FIGURES`` then ``reasons``. The curves are padded with
+    their last value (which plans nothing more) into blocks of similar length and computed with numpy.
+    """
+    lengths = np.array([len(curve) for curve in cumulative_pv], dtype="int64")
+    ev = np.asarray(ev, dtype="float64")
+    at = np.asarray(at, dtype="float64")
+    figures = {name: np.full(len(lengths), np.nan) for name in SCHEDULE_FIGURES}
+    reasons: list[dict[str, str]] = [{} for _ in range(len(lengths))]
+    for rows, width in _blocks(lengths):
+        block = np.zeros((len(rows), width))
+        for position, row in enumerate(rows):
+            curve = np.asarray(cumulative_pv[row], dtype="float64")
+            block[position, : len(curve)] = curve
+            block[position, len(curve) :] = curve[-1] if len(curve) else 0.0
+        _fill(figures, reasons, rows, block, ev[rows], at[rows])
+    return pd.DataFrame({**figures, REASONS: reasons})
+
+
+def _blocks(lengths: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """Rows grouped by length into blocks of width a power of two (at least 1): padding at most doubles."""
+    widths = 2 ** np.ceil(np.log2(np.maximum(lengths, 1))).astype("int64")
+    return [(np.flatnonzero(widths == width), int(width)) for width in np.unique(widths)]
+
+
+def _fill(
+    figures: dict[str, np.ndarray],
+    reasons: list[dict[str, str]],
+    rows: np.ndarray,
+    cumulative: np.ndarray,
+    ev: np.ndarray,
+    at: np.ndarray,
+) -> None:
+    """:func:`earned_schedule_from_curve` on each row of a 2-D block of cumulative curves (each padded with its
+    last value), written into ``figures`` and ``reasons`` at ``rows``. The same arithmetic in the same order,
+    hence the same floats; a curve that starts negative or holds NaN or inf goes through the reference."""
+    curve = np.maximum.accumulate(cumulative, axis=1)
+    width = curve.shape[1]
+    planned = np.diff(curve, axis=1, prepend=0.0) > 0
+    any_planned = planned.any(axis=1)
+    planned_duration = np.where(any_planned, width - np.argmax(planned[:, ::-1], axis=1), np.nan)
+    # c = searchsorted([0, curve[:pd]], ev, side="right") - 1: on a sorted array, the count of values <= ev, - 1.
+    total = np.where(any_planned, planned_duration, 0).astype("int64")
+    within = np.arange(width) < total[:, None]
+    with np.errstate(invalid="ignore"):
+        last_reached = (ev >= 0).astype("int64") + ((curve <= ev[:, None]) & within).sum(axis=1) - 1
+    index = np.arange(len(rows))
+    upper = curve[index, np.clip(last_reached, 0, width - 1)]
+    lower = np.where(last_reached > 0, curve[index, np.clip(last_reached - 1, 0, width - 1)], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        partial = last_reached + (ev - lower) / (upper - lower)
+        es = np.select(
+            [np.isnan(ev) | ~any_planned, last_reached >= total, (last_reached < 0) | (ev <= 0)],
+            [np.nan, planned_duration, 0.0],
+            partial,
+        )
+        sv_t = es - at
+        spi_t = _divide(es, at)
+        tspi = np.where(at >= planned_duration, np.nan, _divide(planned_duration - es, planned_duration - at))
+        ieac_t = _divide(planned_duration, spi_t)
+    values = {"es": es, "at": at, "pd": planned_duration, "sv_t": sv_t, "spi_t": spi_t, "tspi": tspi, "ieac_t": ieac_t}
+    odd = ~np.isfinite(cumulative).all(axis=1) | (curve[:, 0] < 0)
+    for position, row in enumerate(rows):
+        if odd[position]:
+            result = earned_schedule_from_curve(cumulative[position], float(ev[position]), float(at[position]))
+            row_values = {name: getattr(result, name) for name in SCHEDULE_FIGURES}
+            reasons[row] = result.reasons
+        else:
+            row_values = {name: float(column[position]) for name, column in values.items()}
+            reasons[row] = _reasons(row_values, float(ev[position]))
+        for name, value in row_values.items():
+            figures[name][row] = value
+
+
+def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """``safe_divide`` on arrays: NaN where the denominator is 0 or NaN, or the quotient is not finite."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quotient = numerator / denominator
+    return np.where((denominator == 0) | ~np.isfinite(quotient), np.nan, quotient)
+
+
+_INPUTS = {"sv_t": ("es", "at"), "spi_t": ("es", "at"), "tspi": ("pd", "es", "at"), "ieac_t": ("pd", "spi_t")}
+
+
+def _reasons(values: dict[str, float], ev: float) -> dict[str, str]:
+    """The reasons :func:`earned_schedule_from_curve` gives with these figures, in the same order."""
+    reasons: dict[str, str] = {}
+    es, at, planned_duration = values["es"], values["at"], values["pd"]
+    if np.isnan(planned_duration):
+        reasons["pd"] = "pd undefined: no period has planned value"
+    if np.isnan(ev):
+        reasons["es"] = "es undefined: ev unknown"
+    elif np.isnan(planned_duration):
+        reasons["es"] = "es undefined: no period has planned value"
+    if at == 0 and not np.isnan(es):
+        reasons["spi_t"] = "spi_t undefined: at is 0 (the plan has not started)"
+    if at >= planned_duration:
+        reasons["tspi"] = "tspi undefined: at >= pd (the planned duration has passed)"
+    if values["spi_t"] == 0:
+        reasons["ieac_t"] = "ieac_t undefined: spi_t is 0 (nothing earned yet)"
+    for figure, value in values.items():
+        if np.isnan(value) and figure not in reasons:
+            missing = [name for name in _INPUTS.get(figure, ()) if np.isnan(values[name])]
+            reasons[figure] = f"{figure} undefined: {missing[0]} undefined" if missing else f"{figure} undefined"
+    return reasons
+
+
 def finish_dates(first_months: np.ndarray, ieac_t: np.ndarray) -> np.ndarray:
     """The last day of work ieac_t months after the start of the first planned month, as datetime64[ns].
 
@@ -138,27 +251,38 @@ def _schedule_rows(
     ``end_month`` is the month number at counts through (the as-of month, or an earlier actual finish).
     """
     planned = curves[curves["planned_value"] != 0].sort_values([key, "month"])
-    positions = {name: (start, stop) for name, start, stop in _runs(planned[key].to_numpy())}
-    months = planned["month"].to_numpy()
-    values = planned["planned_value"].to_numpy()
-    rows, first_months = [], []
-    for name in keys:
-        if name not in positions:
-            reasons = {figure: f"{figure} undefined: {no_curve}" for figure in [*SCHEDULE_FIGURES, DATES[1]]}
-            rows.append({**dict.fromkeys(SCHEDULE_FIGURES, np.nan), REASONS: reasons})
-            first_months.append(np.nan)
-            continue
-        start, stop = positions[name]
-        first = int(months[start])
-        dense = np.zeros(int(months[stop - 1]) - first + 1)
-        np.add.at(dense, months[start:stop] - first, values[start:stop])
-        at = float(max(int(end_month[name]) - first + 1, 0))  # 0 before the first planned month
-        result = earned_schedule_from_curve(np.cumsum(dense), float(ev.get(name, np.nan)), at)
-        rows.append({**{f: getattr(result, f) for f in SCHEDULE_FIGURES}, REASONS: result.reasons})
-        first_months.append(first)
-    frame = pd.DataFrame(rows, index=keys, columns=[*SCHEDULE_FIGURES, REASONS]).astype(
-        {f: "float64" for f in SCHEDULE_FIGURES}
-    )
+    runs = _runs(planned[key].to_numpy())
+    months = planned["month"].to_numpy().astype("int64")
+    values = planned["planned_value"].to_numpy().astype("float64")
+    names = pd.Index([name for name, _, _ in runs], dtype="object")
+    row_of = names.get_indexer(keys) if len(runs) else np.full(len(keys), -1)  # -1: no curve
+    starts = np.array([start for _, start, _ in runs], dtype="int64")
+    stops = np.array([stop for _, _, stop in runs], dtype="int64")
+    first = months[starts]
+    lengths = months[stops - 1] - first + 1
+    ev_values = ev.reindex(names).to_numpy(dtype="float64", na_value=np.nan)
+    end = end_month.reindex(names).to_numpy(dtype="float64", na_value=np.nan).astype("int64")
+    at = np.maximum(end - first + 1, 0).astype("float64")  # 0 before the first planned month
+    figures = {name: np.full(len(runs), np.nan) for name in SCHEDULE_FIGURES}
+    curve_reasons: list[dict[str, str]] = [{} for _ in range(len(runs))]
+    # One dense monthly curve per key (rows of a block of keys of similar length, zeros after its end).
+    run_of_row = np.repeat(np.arange(len(runs)), stops - starts)
+    for rows, width in _blocks(lengths):
+        block_row = np.full(len(runs), -1)
+        block_row[rows] = np.arange(len(rows))
+        chosen = block_row[run_of_row] >= 0
+        owner = run_of_row[chosen]
+        dense = np.zeros((len(rows), width))
+        np.add.at(dense, (block_row[owner], months[chosen] - first[owner]), values[chosen])
+        _fill(figures, curve_reasons, rows, np.cumsum(dense, axis=1), ev_values[rows], at[rows])
+    missing = row_of < 0
+    no_curve_reasons = {figure: f"{figure} undefined: {no_curve}" for figure in [*SCHEDULE_FIGURES, DATES[1]]}
+    frame = pd.DataFrame(
+        {name: np.where(missing, np.nan, column[row_of] if len(runs) else np.nan) for name, column in figures.items()},
+        index=keys,
+    ).astype("float64")
+    frame[REASONS] = [dict(no_curve_reasons) if row < 0 else curve_reasons[row] for row in row_of]
+    first_months = np.where(missing, np.nan, first[row_of] if len(runs) else np.nan)
     first_months = np.asarray(first_months, dtype="float64")
     frame.insert(len(SCHEDULE_FIGURES), "first_period_date", month_start_dates(first_months))
     frame.insert(len(SCHEDULE_FIGURES) + 1, "forecast_finish_date", finish_dates(first_months, frame["ieac_t"]))
@@ -248,9 +372,9 @@ def group_earned_schedule(
     # NaN cannot be a dict key that matches itself reliably; name the blank group for the loop, restore after.
     blank = "\x00blank"
     group = group.astype("str").fillna(blank)
-    included = ev.notna() & tidy.index.isin(curves["project_id"].unique())
+    included = ev.notna() & is_member(tidy.index, curves["project_id"].unique())
     summed = (
-        curves[curves["project_id"].isin(tidy.index[included])]
+        curves[is_member(curves["project_id"], tidy.index[included])]
         .assign(**{key: lambda c: c["project_id"].map(group)})
         .groupby([key, "month"], as_index=False)["planned_value"]
         .sum()
