@@ -5,7 +5,6 @@ import streamlit as st
 from pmo_analytics import ui
 
 st.set_page_config(page_title="PMO Analytics", page_icon=":material/monitoring:", layout="wide")
-ui.ensure_demo_loaded()
 
 # The page scripts live in app_pages/, not pages/: Streamlit treats a pages/ folder beside the main script as a
 # legacy multipage app and, when a server's first request is a deep link (/project?project=1005), runs that page
@@ -26,8 +25,10 @@ data = [
     st.Page("app_pages/data.py", title="Snapshot data", icon=":material/table_view:"),
 ]
 page = st.navigation({"Portfolio": portfolio, "Data": data})
-if page.title in {p.title for p in portfolio + data[2:]}:
-    ui.dashboard_sidebar()
-else:
-    ui.clear_frame()
-page.run()
+with ui.database_busy_message():  # another process writing for longer than $PMO_LOCK_TIMEOUT: say so, offer a retry
+    ui.ensure_demo_loaded()
+    if page.title in {p.title for p in portfolio + data[2:]}:
+        ui.dashboard_sidebar()
+    else:
+        ui.clear_frame()
+    page.run()

@@ -11,6 +11,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +44,17 @@ def get_store() -> Store:
     """One Store per database path for the whole server; it opens a short-lived connection per unit of work,
     so Streamlit's threads never share a cursor and the command line can import while the app runs."""
     return _store(str(resolve_db_path()))
+
+
+@contextmanager
+def database_busy_message() -> Iterator[None]:
+    """Around a page: a database another process holds past $PMO_LOCK_TIMEOUT seconds (an import from the
+    command line, say) becomes one line and a button to try again, instead of an error box."""
+    try:
+        yield
+    except DatabaseBusy as busy:
+        st.warning(f"{str(busy)[:1].upper()}{str(busy)[1:]}.", icon=":material/hourglass_top:")
+        st.button("Try again", icon=":material/refresh:", key="database_busy_retry")  # a click reruns the page
 
 
 def ensure_demo_loaded() -> None:
