@@ -117,15 +117,14 @@ with st.container(border=True):
     st.subheader("Milestone trend analysis")
     # Every snapshot up to the as-of date, each through the cached, filtered tables.
     trend = ui.history_data(schedule.milestone_trend_of, view)
-    slip = schedule.mta_slip_by_project(trend)
-    if slip.empty:
+    choices = ui.history_data(schedule.mta_projects, view)  # most slip first
+    if not choices:
         st.info(
             "No milestone dates in any snapshot yet: upload a milestone list on the Import page each month, and "
             "this chart shows how each forecast moved from report to report.",
             icon=":material/upload_file:",
         )
     else:
-        choices = schedule.mta_choices(slip, indicators)
         project_id = st.selectbox(
             "Project",
             list(choices),

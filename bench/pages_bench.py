@@ -81,7 +81,7 @@ def worker(page: str, tree: Path, profile: Path | None) -> None:
     at.switch_page(f"app_pages/{page}.py")
     start = time.perf_counter()
     at.run()
-    errors = [str(e.value) for e in at.exception]
+    errors = [str(e.value) + " " + " / ".join(e.stack_trace[-3:]) for e in at.exception]
     _say({"app_start_s": app_start, "cold_s": time.perf_counter() - start})
     profiler = None
     if profile is not None:
@@ -95,7 +95,7 @@ def worker(page: str, tree: Path, profile: Path | None) -> None:
         start = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - start
-        errors += [str(e.value) for e in at.exception]
+        errors += [str(e.value) + " " + " / ".join(e.stack_trace[-3:]) for e in at.exception]
         _say({"rerun_s": elapsed})
     if profiler is not None:
         profiler.dump_stats(str(profile))

@@ -190,6 +190,29 @@ def test_mta_choices_label_projects_in_slip_order():
     }
 
 
+def test_mta_projects_labels_from_the_last_snapshots_projects():
+    # _trend()'s three reports as whole snapshots; the last one names P1 only ("Archief").
+    months = {"2026-01-31": ("2026-04-01", "2026-03-01"), "2026-02-28": ("2026-04-11", "2026-03-04"),
+              "2026-03-31": ("2026-04-21", "2026-02-27")}  # fmt: skip
+    snapshots = []
+    for as_of, (build, tender) in months.items():
+        milestones = contract_frame(
+            "milestones",
+            [{"project_id": "P1", "milestone_id": "1", "milestone_name": "Build", "baseline_date": "2026-04-01",
+              "forecast_date": build},
+             {"project_id": "P2", "milestone_id": "3", "milestone_name": "Tender", "baseline_date": "2026-03-01",
+              "forecast_date": tender}],
+        )  # fmt: skip
+        projects = contract_frame("projects", [{"project_id": "P1", "project_name": "Archief"}])
+        snapshots.append((pd.Timestamp(as_of), {"projects": projects, "milestones": milestones}))
+    # P1: Build 1 Apr -> 21 Apr = +20 days; P2: Tender 1 Mar -> 27 Feb = -2 days, not in the last register
+    assert schedule.mta_projects(snapshots) == {
+        "P1": "Archief (P1) · dates moved +20 days",
+        "P2": "P2 · dates moved -2 days",
+    }
+    assert schedule.mta_projects([]) == {}
+
+
 # --- budget --------------------------------------------------------------------------------------------
 
 
