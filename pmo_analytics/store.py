@@ -20,7 +20,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -267,13 +267,6 @@ class Store:
                     if (table.name, name) not in existing:
                         con.execute(f"ALTER TABLE {table.name} ADD COLUMN {_quote(name)} {sql_type}")
 
-    @staticmethod
-    def _existing_columns(con: duckdb.DuckDBPyConnection, table_name: str) -> set[str]:
-        rows = con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ?", [table_name]
-        ).fetchall()
-        return {name for (name,) in rows}
-
     @contextmanager
     def _reading(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
         """A connection for reading, or None when there is no database (yet) to read."""
@@ -503,10 +496,12 @@ class Store:
         record["table_names"] = [name for (name,) in table_names]
         return record
 
-    def _load(self, con: duckdb.DuckDBPyConnection | None, table: Table, source_id: int | None) -> pd.DataFrame:
+    def _load(
+        self, con: duckdb.DuckDBPyConnection | None, table: Table, source_id: int | None, existing: set[str]
+    ) -> pd.DataFrame:
+        """``existing``: the stored table's columns (:meth:`_all_columns`)."""
         if con is None or source_id is None:
             return _empty_frame(table)
-        existing = self._existing_columns(con, table.name)
         columns = _stored_columns(table)
         # A read-only store may read a file made before a column was added to schema.py: NULL it.
         selects = [_quote(n) if n in existing else f"CAST(NULL AS {t}) AS {_quote(n)}" for n, t in columns]
@@ -528,8 +523,21 @@ class Store:
         if unknown:
             raise ValueError(f"not a contract table: {', '.join(unknown)}")
         with self._reading() as con:
-            sources = {} if con is None else self._source_imports(con, as_of)
-            return {name: self._load(con, TABLES[name], sources.get(name)) for name in names}
+            if con is None:
+                return {name: _empty_frame(TABLES[name]) for name in names}
+            sources = self._source_imports(con, as_of)
+            columns = self._all_columns(con)
+            return {name: self._load(con, TABLES[name], sources.get(name), columns.get(name, set())) for name in names}
+
+    @staticmethod
+    def _all_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+        """Every stored table's columns, in one query (not one per table read)."""
+        columns: dict[str, set[str]] = {}
+        for table_name, column_name in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'"
+        ).fetchall():
+            columns.setdefault(table_name, set()).add(column_name)
+        return columns
 
     @staticmethod
     def _source_imports(con: duckdb.DuckDBPyConnection, as_of: object) -> dict[str, int]:
@@ -538,9 +546,14 @@ class Store:
 
     def table_as_of_ids(self, as_of: dt.date | None = None) -> dict[str, int | None]:
         """Which import supplies each contract table on that date (None: no import has that table yet)."""
+        return self.tables_as_of_ids([as_of])[as_of]
+
+    def tables_as_of_ids(self, dates: Sequence[dt.date | None]) -> dict[dt.date | None, dict[str, int | None]]:
+        """:meth:`table_as_of_ids` of several dates through one connection (the dashboard asks for every
+        snapshot date after each import)."""
         with self._reading() as con:
-            sources = {} if con is None else self._source_imports(con, as_of)
-        return {name: sources.get(name) for name in TABLES}
+            found = {day: {} if con is None else self._source_imports(con, day) for day in dates}
+        return {day: {name: sources.get(name) for name in TABLES} for day, sources in found.items()}
 
     def _issues(self, store_table: str, import_id: int, with_raw: bool) -> pd.DataFrame:
         empty = empty_issues(with_raw=with_raw)

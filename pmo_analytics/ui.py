@@ -222,7 +222,7 @@ def _signature_from(sources: dict[str, int | None], stamps: dict[int, str]) -> S
 def _signatures(path: str, version: int) -> dict[dt.date, Signature]:
     """The signature of every snapshot date, read once per database version."""
     store = _store(path)
-    sources = {day: store.table_as_of_ids(day) for day in _dates(path, version)}
+    sources = store.tables_as_of_ids(_dates(path, version))  # one connection for every date
     stamps = _import_stamps(path, version)
     return {day: _signature_from(ids, stamps) for day, ids in sources.items()}
 

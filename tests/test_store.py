@@ -110,6 +110,17 @@ def test_as_of_rule_is_per_table(two_snapshots, as_of, projects_from, risks_from
     assert two_snapshots.table_as_of_ids(as_of) == expected_ids
 
 
+def test_tables_as_of_ids_of_several_dates_in_one_call(two_snapshots):
+    none = dict.fromkeys(TABLES)
+    # JAN: import 1 has both tables; FEB: risks from import 2, projects still from import 1 (the as-of rule above)
+    assert two_snapshots.tables_as_of_ids([JAN, FEB, dt.date(2026, 1, 15)]) == {
+        JAN: none | {"projects": 1, "risks": 1},
+        FEB: none | {"projects": 1, "risks": 2},
+        dt.date(2026, 1, 15): none,
+    }
+    assert Store(two_snapshots.path.parent / "absent.duckdb").tables_as_of_ids([JAN]) == {JAN: none}
+
+
 def test_load_table_values_dtypes_and_order(tmp_path):
     store = Store(tmp_path / "pmo.duckdb")
     frame = pd.DataFrame(
