@@ -15,23 +15,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from common import (
-    BARE,
-    OPENPYXL,
     OUT,
-    add_compare_tree,
-    bare_read_command,
+    add_import_race_arguments,
     describe_workbook,
-    import_contenders,
-    import_targets,
-    machine,
-    pandas_openpyxl_command,
-    print_results,
-    side_by_side,
+    race_import,
+    report_import,
 )
 
 MONTHS = 36  # cost periods per project: January 2024 to December 2026
@@ -184,29 +176,16 @@ def build_workbook(projects: int = 2_000) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=2_000)
-    parser.add_argument("--runs", type=int, default=5, help="rounds of import and bare read (default 5)")
-    parser.add_argument(
-        "--openpyxl-runs", type=int, default=1, help="runs of pandas.read_excel with openpyxl (slow; 0 skips it)"
-    )
-    add_compare_tree(parser)
+    add_import_race_arguments(parser)
     args = parser.parse_args()
     path = build_workbook(args.projects)
-    contenders = {
-        BARE: lambda r: bare_read_command(path),
-        **import_contenders(path, "big_workbook", args.compare_tree),
-        OPENPYXL: lambda r: pandas_openpyxl_command(path),
-    }
-    runs = {name: args.runs for name in contenders} | {OPENPYXL: args.openpyxl_runs}
-    results = side_by_side(contenders, runs)
+    results = race_import(path, "big_workbook", args)
     n = args.projects
     print(
         f"workbook: {describe_workbook(path)}: projects {n:,}, cost periods {n * MONTHS:,}, "
         f"allocations {n * PEOPLE_PER_PROJECT * ALLOCATION_MONTHS:,}, risks {n * RISKS_PER_PROJECT:,} rows"
     )
-    print_results(results)
-    passed = import_targets(results)
-    print(f"machine: {machine()}")
-    sys.exit(0 if passed else 1)
+    report_import(results)
 
 
 if __name__ == "__main__":

@@ -195,6 +195,35 @@ def import_targets(results: dict[str, dict]) -> bool:
     return ok
 
 
+def add_import_race_arguments(parser: argparse.ArgumentParser) -> None:
+    """--runs, --openpyxl-runs and --compare-tree of the import benchmarks."""
+    parser.add_argument("--runs", type=int, default=5, help="rounds of import and bare read (default 5)")
+    parser.add_argument(
+        "--openpyxl-runs", type=int, default=1, help="runs of pandas.read_excel with openpyxl (slow; 0 skips it)"
+    )
+    add_compare_tree(parser)
+
+
+def race_import(path: Path, stem: str, args: argparse.Namespace) -> dict[str, dict]:
+    """The bare read, the import (this checkout, in a running app, and --compare-tree's) and pandas with openpyxl
+    of one workbook, side by side over the rounds of ``args`` (add_import_race_arguments)."""
+    contenders = {
+        BARE: lambda r: bare_read_command(path),
+        **import_contenders(path, stem, args.compare_tree),
+        OPENPYXL: lambda r: pandas_openpyxl_command(path),
+    }
+    runs = {name: args.runs for name in contenders} | {OPENPYXL: args.openpyxl_runs}
+    return side_by_side(contenders, runs)
+
+
+def report_import(results: dict[str, dict]) -> None:
+    """Print the figures, the targets and the machine; exit 0 when every target is met, else 1."""
+    print_results(results)
+    passed = import_targets(results)
+    print(f"machine: {machine()}")
+    sys.exit(0 if passed else 1)
+
+
 def machine() -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
     try:
