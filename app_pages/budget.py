@@ -103,7 +103,7 @@ with st.container(border=True):
         hide_index=True,
         width="stretch",
         column_config={
-            "project_id": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$"),
+            "project_id": ui.project_link_column(),
             "project_name": st.column_config.TextColumn("Name"),
             "portfolio": st.column_config.TextColumn("Portfolio"),
             "health": st.column_config.TextColumn("Health"),

@@ -31,7 +31,7 @@ with st.container(border=True):
             hide_index=True,
             width="stretch",
             column_config={
-                "link": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$"),
+                "link": ui.project_link_column(),
                 "name": "Name",
                 "portfolio": "Portfolio",
                 "manager": "Manager",
@@ -63,24 +63,4 @@ with right:
     st.plotly_chart(charts.health_trend(portfolio_history), width="stretch", key="health_trend")
 
 st.subheader("All projects")
-table = overview.project_table(indicators)
-st.dataframe(
-    table.assign(project=table["project"].map(ui.project_link)),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "project": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$"),
-        "name": "Name",
-        "portfolio": "Portfolio",
-        "health": "Health",
-        "manager": "Manager",
-        "why": st.column_config.TextColumn("Why", width="large"),
-        "cpi": st.column_config.NumberColumn("CPI", format="%.2f"),
-        "spi_t": st.column_config.NumberColumn("SPI(t)", format="%.2f"),
-        "bac": st.column_config.NumberColumn("Budget", format="€ %,.0f"),
-        "eac": st.column_config.NumberColumn("EAC", format="€ %,.0f"),
-        "finish_slip_days": st.column_config.NumberColumn("Finish slip (days)", format="%d"),
-        "open_risks": st.column_config.NumberColumn("Open risks", format="%d"),
-    },
-    key="projects",
-)
+ui.project_table(indicators, key="projects")

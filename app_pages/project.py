@@ -4,7 +4,7 @@ import streamlit as st
 
 from pmo_analytics import charts, ui
 from pmo_analytics.formatting import MISSING, format_count, format_date
-from pmo_analytics.views import budget, overview
+from pmo_analytics.views import budget
 from pmo_analytics.views import project as views
 
 # Streamlit's badge colours for the health statuses (the word and icon go with them, never colour alone).
@@ -70,27 +70,7 @@ if chosen is None:
             "No projects in this snapshot (or none match the filters): upload a project register on the Import page."
         )
         st.stop()
-    table = overview.project_table(indicators)
-    st.dataframe(
-        table.assign(project=table["project"].map(ui.project_link)),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "project": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$"),
-            "name": st.column_config.TextColumn("Name"),
-            "portfolio": st.column_config.TextColumn("Portfolio"),
-            "health": st.column_config.TextColumn("Health"),
-            "manager": st.column_config.TextColumn("Manager"),
-            "why": st.column_config.TextColumn("Why", width="large"),
-            "cpi": st.column_config.NumberColumn("CPI", format="%.2f"),
-            "spi_t": st.column_config.NumberColumn("SPI(t)", format="%.2f"),
-            "bac": st.column_config.NumberColumn("Budget", format=MONEY),
-            "eac": st.column_config.NumberColumn("EAC", format=MONEY),
-            "finish_slip_days": st.column_config.NumberColumn("Finish slip (days)", format="%d"),
-            "open_risks": st.column_config.NumberColumn("Open risks", format="%d"),
-        },
-        key="project_list",
-    )
+    ui.project_table(indicators, key="project_list")
     st.stop()
 
 row = views.project_row(indicators, chosen)

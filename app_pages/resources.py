@@ -10,7 +10,7 @@ from pmo_analytics.charts.resources import period_labels
 from pmo_analytics.formatting import format_count, format_date, format_hours
 from pmo_analytics.views import resources
 
-PROJECT_LINK = st.column_config.LinkColumn("Main project", display_text=r"project=(.*)$")
+PROJECT_LINK = ui.project_link_column("Main project")
 PERIOD_WORDS = {"week": "Week", "month": "Month", "quarter": "Quarter"}
 PLURALS = {"person": "people", "team": "teams"}
 ORDER_WORDS = {"peak": "Highest utilisation", "excess": "Most hours over capacity", "name": "Name"}
@@ -212,7 +212,7 @@ with st.container(border=True):
                     "person_name": "Person",
                     "team": "Team",
                     "period": PERIOD_WORDS[period],
-                    "project": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$"),
+                    "project": ui.project_link_column(),
                     "project_name": "Project name",
                     "project_hours": st.column_config.NumberColumn("Hours", format=HOURS),
                     "share": st.column_config.NumberColumn("Share of the person's hours", format="percent"),

@@ -7,7 +7,7 @@ from pmo_analytics import charts, dashboard, ui
 from pmo_analytics.formatting import format_count, format_money
 from pmo_analytics.views import risks
 
-PROJECT_LINK = st.column_config.LinkColumn("Project", display_text=r"project=(.*)$")
+PROJECT_LINK = ui.project_link_column()
 MONEY = "€ %,.0f"
 RISK_COLUMNS = ["risk_id", "project", "project_name", "title", "score", "probability", "impact_amount",
                 "expected_value", "owner", "response", "due_date"]  # fmt: skip

@@ -97,7 +97,7 @@ with st.container(border=True):
             hide_index=True,
             width="stretch",
             column_config={
-                "link": st.column_config.LinkColumn("Project", display_text=r"project=(.*)$"),
+                "link": ui.project_link_column(),
                 "project_name": st.column_config.TextColumn("Name"),
                 "milestone_name": st.column_config.TextColumn("Milestone", width="medium"),
                 "state": st.column_config.TextColumn("State"),

@@ -684,3 +684,37 @@ def project_links(project_ids: pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(project_ids.astype("str"))  # missing -> -1: the NA appended below
     links = np.array([project_link(project_id) for project_id in distinct] + [pd.NA], dtype=object)
     return pd.Series(links[codes], index=project_ids.index, dtype="str")
+
+
+def project_link_column(label: str = "Project") -> object:
+    """A table column of :func:`project_link` URLs, shown as the project ID and opening its Project page."""
+    return st.column_config.LinkColumn(label, display_text=r"project=(.*)$")
+
+
+def project_table(indicators: pd.DataFrame, key: str) -> None:
+    """The portfolio's projects, worst first (views.overview.project_table), each ID a link to its Project page:
+    the Overview's list, and the Project page's list before a project is chosen."""
+    from pmo_analytics.views.overview import project_table as table_of
+
+    table = table_of(indicators)
+    money = "€ %,.0f"
+    st.dataframe(
+        table.assign(project=project_links(table["project"])),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "project": project_link_column(),
+            "name": st.column_config.TextColumn("Name"),
+            "portfolio": st.column_config.TextColumn("Portfolio"),
+            "health": st.column_config.TextColumn("Health"),
+            "manager": st.column_config.TextColumn("Manager"),
+            "why": st.column_config.TextColumn("Why", width="large"),
+            "cpi": st.column_config.NumberColumn("CPI", format="%.2f"),
+            "spi_t": st.column_config.NumberColumn("SPI(t)", format="%.2f"),
+            "bac": st.column_config.NumberColumn("Budget", format=money),
+            "eac": st.column_config.NumberColumn("EAC", format=money),
+            "finish_slip_days": st.column_config.NumberColumn("Finish slip (days)", format="%d"),
+            "open_risks": st.column_config.NumberColumn("Open risks", format="%d"),
+        },
+        key=key,
+    )
